@@ -1,0 +1,52 @@
+# mlpipe: PGXS build, plus the project's own targets:
+#   make demo   install what is missing, build, install, run the demo
+#   make check  the same set-up, then every test suite
+#   make bench  the benchmark (prints ratios; not a test)
+EXTENSION = mlpipe
+MODULE_big = mlpipe
+DATA = sql/mlpipe--0.1.0.sql
+OBJS = src/mlpipe.o src/format.o src/comoments.o src/linsolve.o \
+       src/metrics.o src/estimator.o src/algo/linear.o src/model.o \
+       src/source.o src/split.o src/catalog.o src/train.o src/deploy.o \
+       src/predict.o
+REGRESS = install linear errors corrupt deploy illcond
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+
+PG_CPPFLAGS = -I$(srcdir)/src -I/usr/include/x86_64-linux-gnu/openblas-pthread
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+            -Wno-sign-compare
+ifdef CI_WERROR
+PG_CFLAGS += -Werror
+endif
+SHLIB_LINK = -lopenblas -llapacke
+EXTRA_CLEAN = tmp results regression.diffs regression.out test/fuzz/format_fuzz
+
+OWN_GOALS = demo check bench deps
+ifeq ($(filter $(OWN_GOALS),$(MAKECMDGOALS)),)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+all install installcheck clean:
+	@echo "PostgreSQL server headers are missing: run 'make check' or 'make demo' (as root) to install them" >&2; exit 1
+endif
+else
+.PHONY: $(OWN_GOALS)
+deps:
+	test/deps.sh
+
+demo: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/demo.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/run_check.sh $(REGRESS)
+
+bench: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/bench.sh
+endif

@@ -1,0 +1,223 @@
+-- mlpipe 0.1.0: catalog, linear models, scoring and regression metrics.
+\echo Use "CREATE EXTENSION mlpipe" to load this file. \quit
+
+-- ---------------------------------------------------------------------------
+-- Catalog (schema mlpipe).  The tables are extension configuration tables,
+-- so pg_dump keeps the user's projects, models, metrics and deployments.
+-- ---------------------------------------------------------------------------
+CREATE SCHEMA mlpipe;
+
+CREATE TABLE mlpipe.projects (
+    id          bigserial PRIMARY KEY,
+    name        text NOT NULL UNIQUE CHECK (name <> ''),
+    task        text NOT NULL
+                CHECK (task IN ('regression', 'classification', 'clustering', 'decomposition')),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    created_by  name NOT NULL DEFAULT current_user
+);
+
+CREATE TABLE mlpipe.models (
+    id              bigserial PRIMARY KEY,
+    project_id      bigint NOT NULL REFERENCES mlpipe.projects (id) ON DELETE CASCADE,
+    version         integer NOT NULL CHECK (version > 0),
+    algorithm       text NOT NULL,
+    task            text NOT NULL,
+    hyperparams     jsonb NOT NULL DEFAULT '{}',
+    spec            jsonb NOT NULL,
+    features        text[] NOT NULL,
+    feature_types   text[] NOT NULL,
+    target          text,
+    n_train         bigint NOT NULL CHECK (n_train >= 0),
+    n_test          bigint NOT NULL CHECK (n_test >= 0),
+    train_seconds   float8 NOT NULL,
+    trained_at      timestamptz NOT NULL DEFAULT now(),
+    trained_by      name NOT NULL DEFAULT current_user,
+    format_version  integer NOT NULL,
+    model           bytea NOT NULL,
+    UNIQUE (project_id, version)
+);
+
+CREATE TABLE mlpipe.metrics (
+    id          bigserial PRIMARY KEY,
+    model_id    bigint NOT NULL REFERENCES mlpipe.models (id) ON DELETE CASCADE,
+    split       text NOT NULL,
+    metric      text NOT NULL,
+    class       text,
+    value       float8,
+    recorded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX metrics_model_idx ON mlpipe.metrics (model_id, split, metric);
+
+CREATE TABLE mlpipe.deployments (
+    id          bigserial PRIMARY KEY,
+    project_id  bigint NOT NULL REFERENCES mlpipe.projects (id) ON DELETE CASCADE,
+    model_id    bigint NOT NULL REFERENCES mlpipe.models (id) ON DELETE CASCADE,
+    strategy    text NOT NULL,
+    deployed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    deployed_by name NOT NULL DEFAULT current_user
+);
+CREATE INDEX deployments_project_idx ON mlpipe.deployments (project_id, id DESC);
+CREATE INDEX deployments_model_idx ON mlpipe.deployments (model_id);
+
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.projects', '');
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.projects_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.models', '');
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.models_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.metrics', '');
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.metrics_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.deployments', '');
+SELECT pg_catalog.pg_extension_config_dump('mlpipe.deployments_id_seq', '');
+
+-- ---------------------------------------------------------------------------
+-- Training and deployment
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION mlpipe_train(
+    project     text,
+    source      text,
+    target      text,
+    algorithm   text DEFAULT 'linear_regression',
+    task        text DEFAULT NULL,
+    hyperparams jsonb DEFAULT '{}',
+    features    text[] DEFAULT NULL,
+    exclude     text[] DEFAULT NULL,
+    test_size   float8 DEFAULT 0.25,
+    seed        bigint DEFAULT 42,
+    deploy      text DEFAULT 'if_better')
+RETURNS TABLE (model_id bigint, project text, version integer, algorithm text,
+               task text, metrics jsonb, deployed boolean)
+AS 'MODULE_PATHNAME', 'mlpipe_train'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+CREATE FUNCTION mlpipe_deploy(project text, model_id bigint DEFAULT NULL,
+                              strategy text DEFAULT 'best')
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'mlpipe_deploy'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- ---------------------------------------------------------------------------
+-- Scoring.  A text first argument names a project (its deployed model); a
+-- bigint names one model.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION mlpipe_predict(project text, "row" record) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_predict_row'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict(model_id bigint, "row" record) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_predict_row'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict(project text, features float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_predict_array'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict(model_id bigint, features float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_predict_array'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict(project text, features jsonb) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_predict_jsonb'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict(model_id bigint, features jsonb) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_predict_jsonb'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_coefficients(project text)
+RETURNS TABLE (feature text, class text, coefficient float8)
+AS 'MODULE_PATHNAME', 'mlpipe_coefficients'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_coefficients(model_id bigint)
+RETURNS TABLE (feature text, class text, coefficient float8)
+AS 'MODULE_PATHNAME', 'mlpipe_coefficients'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- ---------------------------------------------------------------------------
+-- Sufficient statistics of linear models, as an aggregate that parallel
+-- query and Citus can split (state: float8[], combine: Chan et al.).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION mlpipe_linear_stats_accum(float8[], float8, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_linear_stats_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_linear_stats_combine(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_linear_stats_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE mlpipe_linear_stats(y float8, x float8[]) (
+    SFUNC = mlpipe_linear_stats_accum,
+    STYPE = float8[],
+    COMBINEFUNC = mlpipe_linear_stats_combine,
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION mlpipe_linear_solve(stats float8[],
+                                    algorithm text DEFAULT 'linear_regression',
+                                    hyperparams jsonb DEFAULT '{}')
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_linear_solve'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ---------------------------------------------------------------------------
+-- Regression metric aggregates: (y_true, y_pred); NULL pairs are skipped.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION mlpipe_regression_accum(float8[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_regression_accum'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_regression_combine(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_regression_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_mse_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_mse_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_rmse_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_rmse_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_mae_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_mae_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_r2_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_r2_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE mlpipe_mse(y_true float8, y_pred float8) (
+    SFUNC = mlpipe_regression_accum, STYPE = float8[], INITCOND = '{0,0,0,0,0}',
+    COMBINEFUNC = mlpipe_regression_combine, FINALFUNC = mlpipe_mse_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_rmse(y_true float8, y_pred float8) (
+    SFUNC = mlpipe_regression_accum, STYPE = float8[], INITCOND = '{0,0,0,0,0}',
+    COMBINEFUNC = mlpipe_regression_combine, FINALFUNC = mlpipe_rmse_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_mae(y_true float8, y_pred float8) (
+    SFUNC = mlpipe_regression_accum, STYPE = float8[], INITCOND = '{0,0,0,0,0}',
+    COMBINEFUNC = mlpipe_regression_combine, FINALFUNC = mlpipe_mae_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_r2(y_true float8, y_pred float8) (
+    SFUNC = mlpipe_regression_accum, STYPE = float8[], INITCOND = '{0,0,0,0,0}',
+    COMBINEFUNC = mlpipe_regression_combine, FINALFUNC = mlpipe_r2_final,
+    PARALLEL = SAFE);
+
+-- ---------------------------------------------------------------------------
+-- Views
+-- ---------------------------------------------------------------------------
+CREATE VIEW mlpipe_models AS
+SELECT m.id AS model_id, p.name AS project, m.version, m.algorithm, m.task,
+       m.target, m.features, m.n_train, m.n_test, m.train_seconds,
+       m.trained_at, m.trained_by,
+       (SELECT t.value FROM mlpipe.metrics t
+         WHERE t.model_id = m.id AND t.split = 'test' AND t.class IS NULL
+           AND t.metric = 'r2' ORDER BY t.id DESC LIMIT 1) AS test_r2,
+       m.id = (SELECT d.model_id FROM mlpipe.deployments d
+                WHERE d.project_id = m.project_id ORDER BY d.id DESC LIMIT 1) AS live
+FROM mlpipe.models m JOIN mlpipe.projects p ON p.id = m.project_id;
+
+CREATE VIEW mlpipe_projects AS
+SELECT p.name AS project, p.task, p.created_at,
+       (SELECT count(*) FROM mlpipe.models m WHERE m.project_id = p.id) AS models,
+       (SELECT d.model_id FROM mlpipe.deployments d
+         WHERE d.project_id = p.id ORDER BY d.id DESC LIMIT 1) AS live_model_id,
+       (SELECT d.deployed_at FROM mlpipe.deployments d
+         WHERE d.project_id = p.id ORDER BY d.id DESC LIMIT 1) AS deployed_at
+FROM mlpipe.projects p;

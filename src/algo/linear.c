@@ -1,0 +1,238 @@
+/*
+ * linear.c
+ *	  linear_regression, ridge, lasso and elastic_net.
+ *
+ * All four fit from the same sufficient statistics (centred co-moments of
+ * the features and the target), so one pass over the training rows is the
+ * whole cost of reading the data.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "comoments.h"
+#include "estimator.h"
+#include "linsolve.h"
+
+PG_FUNCTION_INFO_V1(mlpipe_linear_solve);
+
+typedef struct LinearState
+{
+	int			p;
+	double		intercept;
+	double	   *coef;
+} LinearState;
+
+static const MlpParamSpec ridge_params[] = {
+	{"alpha", MLP_PARAM_FLOAT, 1.0, 0.0, 1e300, false},
+};
+
+static const MlpParamSpec lasso_params[] = {
+	{"alpha", MLP_PARAM_FLOAT, 1.0, 0.0, 1e300, true},
+	{"max_iter", MLP_PARAM_INT, 1000, 1, 100000000, false},
+	{"tol", MLP_PARAM_FLOAT, 1e-4, 0.0, 1.0, true},
+};
+
+static const MlpParamSpec enet_params[] = {
+	{"alpha", MLP_PARAM_FLOAT, 1.0, 0.0, 1e300, true},
+	{"l1_ratio", MLP_PARAM_FLOAT, 0.5, 0.0, 1.0, false},
+	{"max_iter", MLP_PARAM_INT, 1000, 1, 100000000, false},
+	{"tol", MLP_PARAM_FLOAT, 1e-4, 0.0, 1.0, true},
+};
+
+/* Map an estimator and its hyperparameter vector to solver parameters. */
+static MlpLinearParams
+LinearParams(const MlpEstimator *est, const double *hp)
+{
+	MlpLinearParams prm = {MLP_LIN_OLS, 0, 0, 0, 0};
+
+	if (est == &mlp_ridge)
+	{
+		prm.kind = MLP_LIN_RIDGE;
+		prm.alpha = hp[0];
+	}
+	else if (est == &mlp_lasso)
+	{
+		prm.kind = MLP_LIN_LASSO;
+		prm.alpha = hp[0];
+		prm.l1_ratio = 1.0;
+		prm.max_iter = (int) hp[1];
+		prm.tol = hp[2];
+	}
+	else if (est == &mlp_elastic_net)
+	{
+		prm.kind = MLP_LIN_ELASTIC_NET;
+		prm.alpha = hp[0];
+		prm.l1_ratio = hp[1];
+		prm.max_iter = (int) hp[2];
+		prm.tol = hp[3];
+	}
+	return prm;
+}
+
+/* Co-moments of the training rows, then the solver. */
+static void *
+LinearFit(const MlpEstimator *est, const MlpTrainSet *ts, const double *hp)
+{
+	int			k = ts->p + 1;
+	double	   *st = palloc(sizeof(double) * COMOM_LEN(k));
+	int		   *cols = palloc(sizeof(int) * k);
+	MlpLinearParams prm = LinearParams(est, hp);
+	MlpLinearFit fit;
+	LinearState *s = palloc(sizeof(LinearState));
+
+	for (int j = 0; j < k; j++)
+		cols[j] = j;
+	ComomentsInit(st, k);
+	ComomentsAddMatrix(st, ts->X, cols, ts->rows, ts->nrows);
+	LinearSolve(st, &prm, &fit);
+	if (!fit.converged)
+		ereport(WARNING,
+				(errmsg("%s did not converge in %d iterations", est->name,
+						fit.n_iter),
+				 errhint("Raise max_iter or tol in hyperparams.")));
+	s->p = ts->p;
+	s->intercept = fit.intercept;
+	s->coef = fit.coef;
+	pfree(st);
+	pfree(cols);
+	return s;
+}
+
+static double
+LinearPredict(const void *state, const double *x)
+{
+	const LinearState *s = state;
+	double		y = s->intercept;
+
+	for (int j = 0; j < s->p; j++)
+		y += s->coef[j] * x[j];
+	return y;
+}
+
+/* Payload: u32 p, f64 intercept, f64 coef[p]. */
+static void
+LinearSerialize(const void *state, MlpWriter *w)
+{
+	const LinearState *s = state;
+
+	mlp_put_u32(w, (uint32) s->p);
+	mlp_put_f64(w, s->intercept);
+	for (int j = 0; j < s->p; j++)
+		mlp_put_f64(w, s->coef[j]);
+}
+
+static void *
+LinearDeserialize(MlpCursor *c, int nfeatures, const char **error)
+{
+	uint32		p;
+	LinearState *s;
+
+	if (!mlp_get_u32(c, &p) || p != (uint32) nfeatures)
+	{
+		*error = "linear model size does not match its features";
+		return NULL;
+	}
+	if ((Size) p * 8 + 8 != c->len - c->pos)
+	{
+		*error = "linear model payload has the wrong length";
+		return NULL;
+	}
+	s = palloc(sizeof(LinearState));
+	s->p = (int) p;
+	s->coef = palloc(sizeof(double) * Max(p, 1));
+	mlp_get_f64(c, &s->intercept);
+	for (uint32 j = 0; j < p; j++)
+		mlp_get_f64(c, &s->coef[j]);
+	if (!isfinite(s->intercept))
+	{
+		*error = "linear model has a non-finite coefficient";
+		return NULL;
+	}
+	for (uint32 j = 0; j < p; j++)
+		if (!isfinite(s->coef[j]))
+		{
+			*error = "linear model has a non-finite coefficient";
+			return NULL;
+		}
+	return s;
+}
+
+static void
+LinearCoefficients(const void *state, char **features, MlpCoefEmit emit,
+				   void *arg)
+{
+	const LinearState *s = state;
+
+	emit(arg, "intercept", NULL, s->intercept);
+	for (int j = 0; j < s->p; j++)
+		emit(arg, features[j], NULL, s->coef[j]);
+}
+
+const MlpEstimator mlp_linear_regression = {
+	"linear_regression", 1, MLP_TASK_REGRESSION, NULL, 0,
+	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearCoefficients
+};
+
+const MlpEstimator mlp_ridge = {
+	"ridge", 2, MLP_TASK_REGRESSION, ridge_params, lengthof(ridge_params),
+	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearCoefficients
+};
+
+const MlpEstimator mlp_lasso = {
+	"lasso", 3, MLP_TASK_REGRESSION, lasso_params, lengthof(lasso_params),
+	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearCoefficients
+};
+
+const MlpEstimator mlp_elastic_net = {
+	"elastic_net", 4, MLP_TASK_REGRESSION, enet_params, lengthof(enet_params),
+	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearCoefficients
+};
+
+/*
+ * mlpipe_linear_solve(stats, algorithm, hyperparams) -> float8[]
+ * The intercept and coefficients from a mlpipe_linear_stats state, so a
+ * model can be fitted wherever the aggregate can run (parallel, Citus).
+ */
+Datum
+mlpipe_linear_solve(PG_FUNCTION_ARGS)
+{
+	double	   *st = ComomentsStateData(PG_GETARG_ARRAYTYPE_P(0));
+	char	   *algorithm = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	const MlpEstimator *est = MlpFindEstimator(algorithm);
+	double		hp[8];
+	MlpLinearParams prm;
+	MlpLinearFit fit;
+	Datum	   *out;
+	int			p = COMOM_K(st) - 1;
+
+	if (est == NULL || est->fit != LinearFit)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a linear algorithm", algorithm),
+				 errhint("Use linear_regression, ridge, lasso or elastic_net.")));
+	MlpParseHyperparams(est, PG_GETARG_JSONB_P(2), hp);
+	if (p < 1 || COMOM_N(st) <= p)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("linear statistics cover %.0f rows for %d features",
+						COMOM_N(st), p),
+				 errdetail("A model needs more rows than features.")));
+	prm = LinearParams(est, hp);
+	LinearSolve(st, &prm, &fit);
+	out = palloc(sizeof(Datum) * (p + 1));
+	out[0] = Float8GetDatum(fit.intercept);
+	for (int j = 0; j < p; j++)
+		out[j + 1] = Float8GetDatum(fit.coef[j]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, p + 1, FLOAT8OID, sizeof(float8),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}

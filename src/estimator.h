@@ -1,0 +1,77 @@
+/*
+ * estimator.h
+ *	  The estimator routine struct and the registry of algorithms.
+ *
+ * Each algorithm fills one MlpEstimator; training, scoring and the model
+ * format know only this struct.  Adding an algorithm is one file in algo/
+ * and one line in estimator.c's registry.
+ */
+#ifndef MLPIPE_ESTIMATOR_H
+#define MLPIPE_ESTIMATOR_H
+
+#include "format.h"
+#include "matrix.h"
+#include "mlpipe.h"
+#include "utils/jsonb.h"
+
+typedef enum MlpParamKind
+{
+	MLP_PARAM_FLOAT,
+	MLP_PARAM_INT
+} MlpParamKind;
+
+/* one hyperparameter: name, type, default and closed/open range */
+typedef struct MlpParamSpec
+{
+	const char *name;
+	MlpParamKind kind;
+	double		defval;
+	double		minval;
+	double		maxval;
+	bool		min_open;		/* the minimum itself is not allowed */
+} MlpParamSpec;
+
+/* training rows: features are matrix columns 0..p-1, the target column p */
+typedef struct MlpTrainSet
+{
+	const MlpMatrix *X;
+	int			p;
+	const int64 *rows;			/* NULL: every row */
+	int64		nrows;
+} MlpTrainSet;
+
+typedef void (*MlpCoefEmit) (void *arg, const char *feature, const char *cls,
+							 double value);
+
+typedef struct MlpEstimator
+{
+	const char *name;
+	uint16		id;				/* stored in models: never reuse one */
+	MlpTask		task;
+	const MlpParamSpec *params;
+	int			nparams;
+
+	/* fit on the training rows; hp holds one value per params entry */
+	void	   *(*fit) (const struct MlpEstimator *est, const MlpTrainSet *ts,
+						const double *hp);
+	/* predict one row of p features */
+	double		(*predict) (const void *state, const double *x);
+	void		(*serialize) (const void *state, MlpWriter *w);
+	/* NULL and *error set when the bytes are not a valid state */
+	void	   *(*deserialize) (MlpCursor *c, int nfeatures, const char **error);
+	void		(*coefficients) (const void *state, char **features,
+								 MlpCoefEmit emit, void *arg);
+} MlpEstimator;
+
+extern const MlpEstimator *MlpFindEstimator(const char *name);
+extern const MlpEstimator *MlpEstimatorById(uint16 id);
+extern void MlpParseHyperparams(const MlpEstimator *est, Jsonb *hp, double *out);
+extern char *MlpHyperparamsJson(const MlpEstimator *est, const double *hp);
+
+/* algo/linear.c */
+extern const MlpEstimator mlp_linear_regression;
+extern const MlpEstimator mlp_ridge;
+extern const MlpEstimator mlp_lasso;
+extern const MlpEstimator mlp_elastic_net;
+
+#endif							/* MLPIPE_ESTIMATOR_H */

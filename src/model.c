@@ -1,0 +1,160 @@
+/*
+ * model.c
+ *	  Whole-pipeline models <-> the binary format of format.c.
+ *
+ * Sections: FEATURES (count, then name and type of each), TARGET (name and
+ * type), ESTIMATOR (the algorithm's payload).  Any inconsistency found while
+ * reading is reported as data_corrupted: a model is only ever written by
+ * mlpipe, so a bad one was damaged after the fact.
+ */
+#include "postgres.h"
+
+#include "utils/memutils.h"
+
+#include "model.h"
+
+/* realloc() semantics over palloc, huge allocations allowed. */
+static void *
+PallocGrow(void *ptr, size_t size)
+{
+	if (ptr == NULL)
+		return MemoryContextAllocExtended(CurrentMemoryContext, size,
+										  MCXT_ALLOC_HUGE);
+	return repalloc_huge(ptr, size);
+}
+
+/* Serialize m into a new bytea in the current context. */
+bytea *
+MlpModelSerialize(const MlpModel *m)
+{
+	MlpWriter	w;
+	bytea	   *out;
+
+	mlp_writer_init(&w, PallocGrow);
+	mlp_begin_model(&w, m->est->id, (uint8) m->task);
+
+	mlp_begin_section(&w, MLP_SEC_FEATURES);
+	mlp_put_u32(&w, (uint32) m->nfeatures);
+	for (int j = 0; j < m->nfeatures; j++)
+	{
+		mlp_put_str(&w, m->features[j]);
+		mlp_put_str(&w, m->feature_types[j]);
+	}
+	mlp_end_section(&w);
+
+	mlp_begin_section(&w, MLP_SEC_TARGET);
+	mlp_put_str(&w, m->target);
+	mlp_put_str(&w, m->target_type);
+	mlp_end_section(&w);
+
+	mlp_begin_section(&w, MLP_SEC_ESTIMATOR);
+	m->est->serialize(m->state, &w);
+	mlp_end_section(&w);
+
+	mlp_finish_model(&w);
+	if (w.failed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model is too large to serialize")));
+
+	out = (bytea *) MemoryContextAllocExtended(CurrentMemoryContext,
+											   w.len + VARHDRSZ,
+											   MCXT_ALLOC_HUGE);
+	SET_VARSIZE(out, w.len + VARHDRSZ);
+	memcpy(VARDATA(out), w.buf, w.len);
+	pfree(w.buf);
+	return out;
+}
+
+/* Report a damaged model. */
+static void
+Corrupt(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("model is corrupted: %s", why),
+			 errhint("Retrain the model, or restore mlpipe.models from a backup.")));
+}
+
+/* Copy a length-counted string out of the buffer. */
+static char *
+CopyStr(MlpCursor *c)
+{
+	const char *s;
+	uint32		len;
+
+	if (!mlp_get_str(c, &s, &len))
+		Corrupt("a name is truncated");
+	return pnstrdup(s, len);
+}
+
+/* Parse and validate b; the model lives in a new child context of parent. */
+MlpModel *
+MlpModelDeserialize(const bytea *b, MemoryContext parent)
+{
+	MlpModelView view;
+	const char *error = NULL;
+	MemoryContext cxt;
+	MemoryContext old;
+	MlpModel   *m;
+	MlpCursor	c;
+	uint32		nf;
+
+	if (!mlp_model_parse((const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b),
+						 &view, &error))
+		Corrupt(error);
+
+	cxt = AllocSetContextCreate(parent, "mlpipe model", ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		m = palloc0(sizeof(MlpModel));
+		m->mcxt = cxt;
+		m->est = MlpEstimatorById(view.algorithm);
+		if (m->est == NULL)
+			Corrupt("unknown algorithm id");
+		if (view.task != (uint8) m->est->task)
+			Corrupt("task does not match the algorithm");
+		m->task = (MlpTask) view.task;
+
+		mlp_cursor_init(&c, view.section[MLP_SEC_FEATURES],
+						view.section_len[MLP_SEC_FEATURES]);
+		if (!mlp_get_u32(&c, &nf) || nf == 0 || nf > 100000 ||
+			(Size) nf * 8 > c.len - c.pos)
+			Corrupt("bad feature count");
+		m->nfeatures = (int) nf;
+		m->features = palloc(sizeof(char *) * nf);
+		m->feature_types = palloc(sizeof(char *) * nf);
+		for (uint32 j = 0; j < nf; j++)
+		{
+			m->features[j] = CopyStr(&c);
+			m->feature_types[j] = CopyStr(&c);
+		}
+		if (!mlp_cursor_done(&c))
+			Corrupt("feature section has trailing bytes");
+
+		mlp_cursor_init(&c, view.section[MLP_SEC_TARGET],
+						view.section_len[MLP_SEC_TARGET]);
+		m->target = CopyStr(&c);
+		m->target_type = CopyStr(&c);
+		if (!mlp_cursor_done(&c))
+			Corrupt("target section has trailing bytes");
+
+		mlp_cursor_init(&c, view.section[MLP_SEC_ESTIMATOR],
+						view.section_len[MLP_SEC_ESTIMATOR]);
+		m->state = m->est->deserialize(&c, m->nfeatures, &error);
+		if (m->state == NULL)
+			Corrupt(error ? error : "estimator payload is invalid");
+		if (!mlp_cursor_done(&c))
+			Corrupt("estimator section has trailing bytes");
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(cxt);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(old);
+	return m;
+}

@@ -1,0 +1,27 @@
+/*
+ * model.h
+ *	  A trained pipeline in memory, and its conversion to and from bytea.
+ */
+#ifndef MLPIPE_MODEL_H
+#define MLPIPE_MODEL_H
+
+#include "estimator.h"
+
+typedef struct MlpModel
+{
+	MemoryContext mcxt;			/* holds the model and everything it points to */
+	int64		model_id;		/* 0 while not stored */
+	const MlpEstimator *est;
+	MlpTask		task;
+	int			nfeatures;
+	char	  **features;
+	char	  **feature_types;
+	char	   *target;
+	char	   *target_type;
+	void	   *state;			/* the estimator's own */
+} MlpModel;
+
+extern bytea *MlpModelSerialize(const MlpModel *m);
+extern MlpModel *MlpModelDeserialize(const bytea *b, MemoryContext parent);
+
+#endif							/* MLPIPE_MODEL_H */

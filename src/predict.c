@@ -1,0 +1,376 @@
+/*
+ * predict.c
+ *	  Scoring inside queries: mlpipe_predict and mlpipe_coefficients, and the
+ *	  per-backend cache of deserialized models.
+ *
+ * A call site resolves its project to a model once per statement (the
+ * FmgrInfo lives as long as the statement); the deserialized model itself
+ * is cached for the life of the backend and revalidated by the catalog
+ * row's ctid and xmin, which change whenever the row does.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/typcache.h"
+
+#include "catalog.h"
+#include "model.h"
+#include "source.h"
+
+PG_FUNCTION_INFO_V1(mlpipe_predict_row);
+PG_FUNCTION_INFO_V1(mlpipe_predict_array);
+PG_FUNCTION_INFO_V1(mlpipe_predict_jsonb);
+PG_FUNCTION_INFO_V1(mlpipe_coefficients);
+
+#define MODEL_CACHE_MAX 64
+
+typedef struct CachedModel
+{
+	int64		model_id;		/* hash key */
+	ItemPointerData ctid;
+	TransactionId xmin;
+	MlpModel   *model;
+} CachedModel;
+
+/* what one call site keeps for the rest of its statement */
+typedef struct PredictCall
+{
+	bool		by_name;
+	char	   *project;		/* the argument last resolved */
+	int64		model_arg;
+	MlpModel   *model;
+	double	   *x;
+	/* row input: attribute of each feature in the last row type seen */
+	Oid			rowtype;
+	int32		rowtypmod;
+	TupleDesc	rowdesc;		/* a copy, owned by the call site */
+	int		   *attmap;
+	MlpNumKind *kinds;
+	Datum	   *values;
+	bool	   *nulls;
+} PredictCall;
+
+static HTAB *model_cache = NULL;
+static MemoryContext cache_cxt = NULL;
+
+/* The model with this id, from the cache when its catalog row is unchanged. */
+static MlpModel *
+LoadModel(int64 model_id)
+{
+	MlpStoredModel sm;
+	CachedModel *entry;
+	bool		found;
+	MlpModel   *m;
+
+	if (model_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		cache_cxt = AllocSetContextCreate(TopMemoryContext, "mlpipe model cache",
+										  ALLOCSET_DEFAULT_SIZES);
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(CachedModel);
+		ctl.hcxt = cache_cxt;
+		model_cache = hash_create("mlpipe models", 16, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+
+	CatalogFetchModel(model_id, &sm);
+	entry = hash_search(model_cache, &model_id, HASH_FIND, NULL);
+	if (entry && ItemPointerEquals(&entry->ctid, &sm.ctid) &&
+		entry->xmin == sm.xmin)
+		return entry->model;
+
+	/* deserialize first: a corrupt model must not evict a good entry */
+	m = MlpModelDeserialize((bytea *) PG_DETOAST_DATUM(sm.model), cache_cxt);
+	m->model_id = model_id;
+	if (entry == NULL && hash_get_num_entries(model_cache) >= MODEL_CACHE_MAX)
+	{
+		HASH_SEQ_STATUS seq;
+		CachedModel *e;
+
+		/* simple and bounded: drop everything and start again */
+		hash_seq_init(&seq, model_cache);
+		while ((e = hash_seq_search(&seq)) != NULL)
+		{
+			MemoryContextDelete(e->model->mcxt);
+			hash_search(model_cache, &e->model_id, HASH_REMOVE, NULL);
+		}
+	}
+	entry = hash_search(model_cache, &model_id, HASH_ENTER, &found);
+	if (found)
+		MemoryContextDelete(entry->model->mcxt);
+	entry->ctid = sm.ctid;
+	entry->xmin = sm.xmin;
+	entry->model = m;
+	return m;
+}
+
+/* The call site's state, with the model of argument 0 resolved. */
+static PredictCall *
+ResolveCall(FunctionCallInfo fcinfo)
+{
+	PredictCall *pc = fcinfo->flinfo->fn_extra;
+	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	bool		by_name = (argtype != INT8OID);
+	char	   *project = NULL;
+	int64		model_arg = 0;
+
+	if (by_name)
+		project = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	else
+		model_arg = PG_GETARG_INT64(0);
+
+	if (pc && pc->model && pc->by_name == by_name &&
+		(by_name ? strcmp(pc->project, project) == 0 : pc->model_arg == model_arg))
+		return pc;
+
+	if (pc == NULL)
+	{
+		pc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PredictCall));
+		fcinfo->flinfo->fn_extra = pc;
+	}
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	pc->model = LoadModel(by_name ? CatalogResolveProject(project) : model_arg);
+	SPI_finish();
+
+	pc->by_name = by_name;
+	if (pc->project)
+		pfree(pc->project);
+	pc->project = by_name ? MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, project) : NULL;
+	pc->model_arg = model_arg;
+	pc->rowtype = InvalidOid;
+	pc->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+							   sizeof(double) * pc->model->nfeatures);
+	return pc;
+}
+
+/* Error for a feature value that cannot be used. */
+static void
+BadFeature(const char *feature, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("feature \"%s\" is %s", feature, what),
+			 errhint("Every feature the model was trained on needs a value.")));
+}
+
+/* A finite value or an error naming the feature. */
+static inline double
+CheckFinite(const char *feature, double v)
+{
+	if (unlikely(!isfinite(v)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("feature \"%s\" is %s", feature, isnan(v) ? "NaN" : "infinite")));
+	return v;
+}
+
+/* "a, b, c": the model's features, for hints. */
+static char *
+FeatureList(const MlpModel *m)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (int j = 0; j < m->nfeatures; j++)
+		appendStringInfo(&s, "%s%s", j ? ", " : "", m->features[j]);
+	return s.data;
+}
+
+/* Map the model's features to a row type's attributes (once per type). */
+static void
+MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
+{
+	TupleDesc	td = lookup_rowtype_tupdesc(tupType, tupTypmod);
+	MlpModel   *m = pc->model;
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+
+	pc->rowdesc = CreateTupleDescCopy(td);
+	pc->attmap = palloc(sizeof(int) * m->nfeatures);
+	pc->kinds = palloc(sizeof(MlpNumKind) * m->nfeatures);
+	pc->values = palloc(sizeof(Datum) * Max(td->natts, 1));
+	pc->nulls = palloc(sizeof(bool) * Max(td->natts, 1));
+	for (int j = 0; j < m->nfeatures; j++)
+	{
+		int			found = -1;
+
+		for (int a = 0; a < td->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(td, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), m->features[j]) == 0)
+			{
+				found = a;
+				break;
+			}
+		}
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("row has no column \"%s\", which the model needs",
+							m->features[j]),
+					 errhint("The model's features are: %s.", FeatureList(m))));
+		pc->attmap[j] = found;
+		pc->kinds[j] = MlpNumKindOf(TupleDescAttr(td, found)->atttypid);
+		if (pc->kinds[j] == MLP_NUM_NONE)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" has type %s, but the model needs a number",
+							m->features[j],
+							format_type_be(TupleDescAttr(td, found)->atttypid))));
+	}
+	pc->rowtype = tupType;
+	pc->rowtypmod = tupTypmod;
+	MemoryContextSwitchTo(old);
+	ReleaseTupleDesc(td);
+}
+
+/* mlpipe_predict(project | model_id, row record) */
+Datum
+mlpipe_predict_row(PG_FUNCTION_ARGS)
+{
+	PredictCall *pc = ResolveCall(fcinfo);
+	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			tupType = HeapTupleHeaderGetTypeId(rec);
+	int32		tupTypmod = HeapTupleHeaderGetTypMod(rec);
+	HeapTupleData tuple;
+	MlpModel   *m = pc->model;
+
+	if (pc->rowtype != tupType || pc->rowtypmod != tupTypmod)
+		MapRowType(pc, tupType, tupTypmod, fcinfo->flinfo->fn_mcxt);
+	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
+	ItemPointerSetInvalid(&(tuple.t_self));
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = rec;
+	heap_deform_tuple(&tuple, pc->rowdesc, pc->values, pc->nulls);
+	for (int j = 0; j < m->nfeatures; j++)
+	{
+		int			a = pc->attmap[j];
+
+		if (pc->nulls[a])
+			BadFeature(m->features[j], "NULL");
+		pc->x[j] = CheckFinite(m->features[j],
+							   MlpDatumToFloat8(pc->values[a], pc->kinds[j]));
+	}
+	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
+}
+
+/* mlpipe_predict(project | model_id, features float8[]) in training order */
+Datum
+mlpipe_predict_array(PG_FUNCTION_ARGS)
+{
+	PredictCall *pc = ResolveCall(fcinfo);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	MlpModel   *m = pc->model;
+	int			n = (ARR_NDIM(arr) == 1) ? ARR_DIMS(arr)[0] : 0;
+	const double *d;
+
+	if (ARR_NDIM(arr) > 1 || n != m->nfeatures)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature array has %d elements, but the model has %d features",
+						n, m->nfeatures),
+				 errhint("The model's features, in order: %s.", FeatureList(m))));
+	if (ARR_HASNULL(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("feature array must not contain NULL")));
+	d = (const double *) ARR_DATA_PTR(arr);
+	for (int j = 0; j < n; j++)
+		pc->x[j] = CheckFinite(m->features[j], d[j]);
+	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
+}
+
+/* mlpipe_predict(project | model_id, features jsonb) keyed by feature name */
+Datum
+mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
+{
+	PredictCall *pc = ResolveCall(fcinfo);
+	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
+	MlpModel   *m = pc->model;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features must be a jsonb object"),
+				 errhint("For example: '{\"%s\": 1.5}'.", m->features[0])));
+	for (int j = 0; j < m->nfeatures; j++)
+	{
+		JsonbValue	v;
+		const char *f = m->features[j];
+
+		if (getKeyJsonValueFromContainer(&jb->root, f, strlen(f), &v) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("jsonb row has no key \"%s\", which the model needs", f),
+					 errhint("The model's features are: %s.", FeatureList(m))));
+		if (v.type == jbvNumeric)
+			pc->x[j] = CheckFinite(f, DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																		 NumericGetDatum(v.val.numeric))));
+		else if (v.type == jbvBool)
+			pc->x[j] = v.val.boolean ? 1.0 : 0.0;
+		else if (v.type == jbvNull)
+			BadFeature(f, "null");
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature \"%s\" must be a JSON number or boolean", f)));
+	}
+	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
+}
+
+typedef struct CoefSink
+{
+	Tuplestorestate *ts;
+	TupleDesc	td;
+} CoefSink;
+
+/* Append one coefficient row to the result. */
+static void
+EmitCoef(void *arg, const char *feature, const char *cls, double value)
+{
+	CoefSink   *sink = arg;
+	Datum		values[3];
+	bool		nulls[3] = {false, cls == NULL, false};
+
+	values[0] = CStringGetTextDatum(feature);
+	values[1] = cls ? CStringGetTextDatum(cls) : (Datum) 0;
+	values[2] = Float8GetDatum(value);
+	tuplestore_putvalues(sink->ts, sink->td, values, nulls);
+}
+
+/* mlpipe_coefficients(project | model_id) -> (feature, class, coefficient) */
+Datum
+mlpipe_coefficients(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	PredictCall *pc = ResolveCall(fcinfo);
+	MlpModel   *m = pc->model;
+	CoefSink	sink;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (m->est->coefficients == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("algorithm \"%s\" has no coefficients", m->est->name)));
+	sink.ts = rsinfo->setResult;
+	sink.td = rsinfo->setDesc;
+	m->est->coefficients(m->state, m->features, EmitCoef, &sink);
+	return (Datum) 0;
+}

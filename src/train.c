@@ -1,0 +1,379 @@
+/*
+ * train.c
+ *	  mlpipe_train: load -> split -> fit -> evaluate -> store -> deploy.
+ *
+ * Everything runs in the caller's transaction, so a failed or cancelled
+ * training leaves no catalog rows behind.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "catalog.h"
+#include "metrics.h"
+#include "model.h"
+#include "source.h"
+#include "split.h"
+
+PG_FUNCTION_INFO_V1(mlpipe_train);
+
+/* A text argument that must be given. */
+static char *
+RequiredText(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", name)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/* A text[] argument as a List of C strings (NIL for NULL). */
+static List *
+TextArrayList(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	List	   *out = NIL;
+
+	if (PG_ARGISNULL(argno))
+		return NIL;
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", name)));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", name)));
+		out = lappend(out, TextDatumGetCString(elems[i]));
+	}
+	return out;
+}
+
+/* JSON array of strings, or null. */
+static void
+AppendJsonList(StringInfo s, List *l, bool given)
+{
+	ListCell   *lc;
+
+	if (!given)
+	{
+		appendStringInfoString(s, "null");
+		return;
+	}
+	appendStringInfoChar(s, '[');
+	foreach(lc, l)
+	{
+		if (lc != list_head(l))
+			appendStringInfoString(s, ", ");
+		escape_json(s, (char *) lfirst(lc));
+	}
+	appendStringInfoChar(s, ']');
+}
+
+/* Regression metrics of the model over the given rows. */
+static MlpRegMetrics
+Evaluate(const MlpModel *model, const MlpMatrix *X, const int64 *rows,
+		 int64 nrows)
+{
+	double		st[REGM_LEN] = {0};
+	int			p = model->nfeatures;
+	double	   *x = palloc(sizeof(double) * p);
+
+	for (int64 r = 0; r < nrows; r++)
+	{
+		int64		i = rows[r];
+
+		if ((r & 0x3fff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < p; j++)
+			x[j] = MLP_AT(X, i, j);
+		RegMetricsAccum(st, MLP_AT(X, i, p), model->est->predict(model->state, x));
+	}
+	pfree(x);
+	return RegMetricsFinal(st);
+}
+
+/* Store a split's metrics as rows and as a JSON object. */
+static void
+StoreMetrics(int64 model_id, const char *split, MlpRegMetrics m, StringInfo js)
+{
+	CatalogInsertMetric(model_id, split, "mse", NULL, m.mse);
+	CatalogInsertMetric(model_id, split, "rmse", NULL, m.rmse);
+	CatalogInsertMetric(model_id, split, "mae", NULL, m.mae);
+	CatalogInsertMetric(model_id, split, "r2", NULL, m.r2);
+	appendStringInfo(js, "\"%s\": {\"mse\": %.17g, \"rmse\": %.17g, \"mae\": %.17g, \"r2\": %.17g}",
+					 split, m.mse, m.rmse, m.mae, m.r2);
+}
+
+/* Refuse constant columns: they carry no information and break scaling. */
+static void
+CheckNotConstant(const MlpDataset *ds)
+{
+	for (int j = 0; j <= ds->p; j++)
+	{
+		const double *c = MLP_COL(&ds->m, j);
+		bool		constant = true;
+
+		for (int64 i = 1; i < ds->m.nrows && constant; i++)
+			constant = (c[i] == c[0]);
+		if (!constant)
+			continue;
+		if (j == ds->p)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" is constant", ds->names[j]),
+					 errdetail("Every row has the value %g.", c[0])));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("feature column \"%s\" is constant", ds->names[j]),
+				 errdetail("Every row has the value %g.", c[0]),
+				 errhint("Leave it out with exclude => ARRAY['%s'].", ds->names[j])));
+	}
+}
+
+/* Whether a new model should go live under the if_better rule. */
+static bool
+IsBetter(int64 project_id, int64 model_id)
+{
+	int64		live = CatalogLiveModel(project_id);
+	double		new_r2;
+	double		live_r2;
+
+	if (live == 0)
+		return true;
+	if (!CatalogGetMetric(model_id, "test", "r2", &new_r2))
+		return false;
+	if (!CatalogGetMetric(live, "test", "r2", &live_r2))
+		return true;
+	return new_r2 > live_r2;
+}
+
+/*
+ * mlpipe_train(project, source, target, algorithm, task, hyperparams,
+ *				features, exclude, test_size, seed, deploy)
+ */
+Datum
+mlpipe_train(PG_FUNCTION_ARGS)
+{
+	char	   *project = RequiredText(fcinfo, 0, "project");
+	char	   *source = RequiredText(fcinfo, 1, "source");
+	char	   *target = RequiredText(fcinfo, 2, "target");
+	char	   *algorithm = RequiredText(fcinfo, 3, "algorithm");
+	char	   *task = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
+	Jsonb	   *hpjson = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P(5);
+	List	   *features = TextArrayList(fcinfo, 6, "features");
+	List	   *exclude = TextArrayList(fcinfo, 7, "exclude");
+	double		test_size;
+	int64		seed;
+	char	   *deploy = RequiredText(fcinfo, 10, "deploy");
+	const MlpEstimator *est;
+	double	   *hp;
+	MlpSourceSpec spec;
+	MlpDataset *ds;
+	int64	   *train_rows;
+	int64	   *test_rows;
+	int64		ntrain;
+	int64		ntest;
+	MlpTrainSet ts;
+	MlpModel	model;
+	TimestampTz start = GetCurrentTimestamp();
+	double		seconds;
+	MlpRegMetrics train_m;
+	MlpRegMetrics test_m = {0};
+	StringInfoData specjs;
+	StringInfoData metricsjs;
+	MlpNewModel nm;
+	int64		project_id;
+	int64		model_id;
+	int32		version;
+	bool		deployed = false;
+	TupleDesc	rettd;
+	Datum		values[7];
+	bool		nulls[7] = {0};
+	MemoryContext traincxt;
+	MemoryContext oldcxt;
+
+	if (PG_ARGISNULL(8))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("test_size must not be NULL")));
+	test_size = PG_GETARG_FLOAT8(8);
+	if (PG_ARGISNULL(9))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("seed must not be NULL")));
+	seed = PG_GETARG_INT64(9);
+
+	if (project[0] == '\0' || strlen(project) > NAMEDATALEN * 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("project name must have between 1 and %d characters",
+						NAMEDATALEN * 4)));
+	est = MlpFindEstimator(algorithm);
+	if (est == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown algorithm \"%s\"", algorithm),
+				 errhint("Available algorithms: linear_regression, ridge, lasso, elastic_net.")));
+	if (task && strcmp(task, MlpTaskName(est->task)) != 0)
+	{
+		if (strcmp(task, "regression") != 0 && strcmp(task, "classification") != 0 &&
+			strcmp(task, "clustering") != 0 && strcmp(task, "decomposition") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown task \"%s\"", task),
+					 errhint("Tasks: regression, classification, clustering, decomposition.")));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("algorithm \"%s\" does not do %s", algorithm, task)));
+	}
+	if (!(test_size >= 0 && test_size < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("test_size must be at least 0 and less than 1")));
+	if (strcmp(deploy, "if_better") != 0 && strcmp(deploy, "always") != 0 &&
+		strcmp(deploy, "never") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown deploy mode \"%s\"", deploy),
+				 errhint("Use if_better, always or never.")));
+	hp = palloc(sizeof(double) * Max(est->nparams, 1));
+	MlpParseHyperparams(est, hpjson, hp);
+
+	traincxt = AllocSetContextCreate(CurrentMemoryContext, "mlpipe train",
+									 ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(traincxt);
+
+	/* load */
+	spec.source = source;
+	spec.target = target;
+	spec.features = features;
+	spec.exclude = exclude;
+	ds = MlpLoadSource(&spec);
+	if (ds->m.nrows == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source has no rows")));
+	CheckNotConstant(ds);
+
+	/* split */
+	MlpSplitRows(&ds->m, test_size, seed, &train_rows, &ntrain, &test_rows, &ntest);
+	if (ntrain <= ds->p)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("training split has %lld rows for %d features",
+						(long long) ntrain, ds->p),
+				 errdetail("A model needs more training rows than features."),
+				 errhint("Use fewer features, more rows, or a smaller test_size.")));
+
+	/* fit */
+	ts.X = &ds->m;
+	ts.p = ds->p;
+	ts.rows = train_rows;
+	ts.nrows = ntrain;
+	memset(&model, 0, sizeof(model));
+	model.est = est;
+	model.task = est->task;
+	model.nfeatures = ds->p;
+	model.features = ds->names;
+	model.feature_types = ds->types;
+	model.target = ds->names[ds->p];
+	model.target_type = ds->types[ds->p];
+	model.state = est->fit(est, &ts, hp);
+	seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
+
+	/* evaluate */
+	train_m = Evaluate(&model, &ds->m, train_rows, ntrain);
+	if (ntest > 0)
+		test_m = Evaluate(&model, &ds->m, test_rows, ntest);
+
+	/* the training spec: enough to retrain later */
+	initStringInfo(&specjs);
+	appendStringInfoString(&specjs, "{\"source\": ");
+	escape_json(&specjs, source);
+	appendStringInfoString(&specjs, ", \"target\": ");
+	escape_json(&specjs, target);
+	appendStringInfoString(&specjs, ", \"algorithm\": ");
+	escape_json(&specjs, algorithm);
+	appendStringInfo(&specjs, ", \"task\": \"%s\", \"hyperparams\": %s, \"features\": ",
+					 MlpTaskName(est->task), MlpHyperparamsJson(est, hp));
+	AppendJsonList(&specjs, features, !PG_ARGISNULL(6));
+	appendStringInfoString(&specjs, ", \"exclude\": ");
+	AppendJsonList(&specjs, exclude, !PG_ARGISNULL(7));
+	appendStringInfo(&specjs, ", \"test_size\": %.17g, \"seed\": " INT64_FORMAT
+					 ", \"split\": \"random\"}", test_size, seed);
+
+	/* store */
+	memset(&nm, 0, sizeof(nm));
+	nm.algorithm = est->name;
+	nm.task = MlpTaskName(est->task);
+	nm.hyperparams = MlpHyperparamsJson(est, hp);
+	nm.spec = specjs.data;
+	nm.nfeatures = ds->p;
+	nm.features = ds->names;
+	nm.feature_types = ds->types;
+	nm.target = ds->names[ds->p];
+	nm.n_train = ntrain;
+	nm.n_test = ntest;
+	nm.train_seconds = seconds;
+	nm.format_version = MLP_FORMAT_VERSION;
+	nm.model = MlpModelSerialize(&model);
+
+	initStringInfo(&metricsjs);
+	appendStringInfoChar(&metricsjs, '{');
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	project_id = CatalogLockProject(project, nm.task, true);
+	nm.project_id = project_id;
+	CatalogInsertModel(&nm, &model_id, &version);
+	if (ntest > 0)
+	{
+		StoreMetrics(model_id, "test", test_m, &metricsjs);
+		appendStringInfoString(&metricsjs, ", ");
+	}
+	StoreMetrics(model_id, "train", train_m, &metricsjs);
+	appendStringInfoChar(&metricsjs, '}');
+
+	if (strcmp(deploy, "always") == 0 ||
+		(strcmp(deploy, "if_better") == 0 && IsBetter(project_id, model_id)))
+	{
+		CatalogDeploy(project_id, project, model_id, deploy);
+		deployed = true;
+	}
+	SPI_finish();
+
+	/* the result row, built outside the training context */
+	MemoryContextSwitchTo(oldcxt);
+	if (get_call_result_type(fcinfo, NULL, &rettd) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "mlpipe_train must return a row");
+	rettd = BlessTupleDesc(rettd);
+	values[0] = Int64GetDatum(model_id);
+	values[1] = CStringGetTextDatum(project);
+	values[2] = Int32GetDatum(version);
+	values[3] = CStringGetTextDatum(est->name);
+	values[4] = CStringGetTextDatum(MlpTaskName(est->task));
+	values[5] = DirectFunctionCall1(jsonb_in, CStringGetDatum(metricsjs.data));
+	values[6] = BoolGetDatum(deployed);
+	MemoryContextDelete(traincxt);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(rettd, values, nulls)));
+}
