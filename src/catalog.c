@@ -54,16 +54,18 @@ int64
 CatalogLockProject(const char *name, const char *task, bool create)
 {
 	Oid			types[2] = {TEXTOID, TEXTOID};
-	Datum		values[2] = {CStringGetTextDatum(name), CStringGetTextDatum(task)};
+	Datum		values[2];
 	int64		id;
 	bool		isnull;
 	char	   *have;
 
+	values[0] = CStringGetTextDatum(name);
+	values[1] = task ? CStringGetTextDatum(task) : (Datum) 0;
 	Exec("SELECT id, task FROM mlpipe.projects WHERE name = $1 FOR UPDATE",
 		 1, types, values, NULL, false, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 	{
-		if (!create)
+		if (!create || task == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("project \"%s\" does not exist", name)));

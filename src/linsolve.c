@@ -28,6 +28,79 @@ static void CoordinateDescent(int p, double n, const double *G, const double *q,
 							  double yy, const MlpLinearParams *prm,
 							  MlpLinearFit *fit);
 
+/*
+ * Solve (G + alpha I) b = rhs for OLS/ridge, where G is the centred Gram
+ * matrix held in the co-moments.  Returns true when the minimum-norm
+ * fallback was needed.
+ */
+bool
+LinearSolveRhs(const double *st, double alpha, const double *rhs, double *coef)
+{
+	int			k = COMOM_K(st);
+	int			p = k - 1;
+	const double *C = st + 2 + k;
+	double	   *s = palloc(sizeof(double) * p);
+	double	   *A = palloc(sizeof(double) * p * p);
+	double	   *L = palloc(sizeof(double) * p * p);
+	double	   *b = palloc(sizeof(double) * p);
+	double	   *work = palloc(sizeof(double) * 3 * p);
+	lapack_int *iwork = palloc(sizeof(lapack_int) * p);
+	double		anorm = 0;
+	double		rcond = 0;
+	bool		fallback = false;
+	lapack_int	info;
+
+	/* standardise: A = D^-1 (G + alpha I) D^-1, D = diag(sqrt(G_jj)) */
+	for (int j = 0; j < p; j++)
+		s[j] = C[(Size) j * k + j] > 0 ? sqrt(C[(Size) j * k + j]) : 1.0;
+	for (int j = 0; j < p; j++)
+	{
+		double		colsum = 0;
+
+		for (int i = 0; i < p; i++)
+		{
+			double		v = (i <= j) ? C[(Size) j * k + i] : C[(Size) i * k + j];
+
+			if (i == j)
+				v += alpha;
+			A[(Size) j * p + i] = v / (s[i] * s[j]);
+			colsum += fabs(A[(Size) j * p + i]);
+		}
+		anorm = Max(anorm, colsum);
+		b[j] = rhs[j] / s[j];
+	}
+
+	memcpy(L, A, sizeof(double) * p * p);
+	info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', p, L, p);
+	if (info == 0)
+		info = LAPACKE_dpocon_work(LAPACK_COL_MAJOR, 'U', p, L, p,
+								   anorm, &rcond, work, iwork);
+	if (info == 0 && rcond >= RCOND_FALLBACK)
+	{
+		info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', p, 1, L, p, b, p);
+		if (info != 0)
+			elog(ERROR, "dpotrs failed: %d", (int) info);
+	}
+	else
+	{
+		double	   *r = palloc(sizeof(double) * p);
+
+		memcpy(r, b, sizeof(double) * p);
+		SolveMinNorm(p, A, r, b);
+		fallback = true;
+		pfree(r);
+	}
+	for (int j = 0; j < p; j++)
+		coef[j] = b[j] / s[j];
+	pfree(s);
+	pfree(A);
+	pfree(L);
+	pfree(b);
+	pfree(work);
+	pfree(iwork);
+	return fallback;
+}
+
 /* Fill fit (coef palloc'd in the current context) from the co-moments. */
 void
 LinearSolve(const double *st, const MlpLinearParams *prm, MlpLinearFit *fit)
@@ -35,104 +108,49 @@ LinearSolve(const double *st, const MlpLinearParams *prm, MlpLinearFit *fit)
 	int			k = COMOM_K(st);
 	int			p = k - 1;
 	double		n = COMOM_N(st);
-	const double *mean = st + 2;
 	const double *C = st + 2 + k;
-	double	   *G = palloc(sizeof(double) * p * p);
 	double	   *q = palloc(sizeof(double) * p);
-	double		yy = C[(Size) p * k + p];
-	double		icpt;
 
 	fit->p = p;
 	fit->coef = palloc0(sizeof(double) * p);
 	fit->n_iter = 0;
 	fit->converged = true;
 	fit->rank_deficient = false;
-
-	/* full symmetric Gram matrix of the centred features, and X'y */
 	for (int j = 0; j < p; j++)
-	{
-		for (int i = 0; i <= j; i++)
-		{
-			G[(Size) j * p + i] = C[(Size) j * k + i];
-			G[(Size) i * p + j] = C[(Size) j * k + i];
-		}
 		q[j] = C[(Size) p * k + j];
-	}
 
 	if (prm->kind == MLP_LIN_OLS || prm->kind == MLP_LIN_RIDGE)
-	{
-		double	   *s = palloc(sizeof(double) * p);
-		double	   *A = palloc(sizeof(double) * p * p);
-		double	   *b = palloc(sizeof(double) * p);
-		double		alpha = (prm->kind == MLP_LIN_RIDGE) ? prm->alpha : 0.0;
-		double		anorm = 0;
-		double		rcond = 0;
-		lapack_int	info;
-
-		/* standardise: A = D^-1 (G + alpha I) D^-1, D = diag(sqrt(G_jj)) */
-		for (int j = 0; j < p; j++)
-			s[j] = G[(Size) j * p + j] > 0 ? sqrt(G[(Size) j * p + j]) : 1.0;
-		for (int j = 0; j < p; j++)
-		{
-			double		colsum = 0;
-
-			for (int i = 0; i < p; i++)
-			{
-				double		v = G[(Size) j * p + i];
-
-				if (i == j)
-					v += alpha;
-				A[(Size) j * p + i] = v / (s[i] * s[j]);
-				colsum += fabs(A[(Size) j * p + i]);
-			}
-			anorm = Max(anorm, colsum);
-			b[j] = q[j] / s[j];
-		}
-
-		{
-			double	   *L = palloc(sizeof(double) * p * p);
-			double	   *work = palloc(sizeof(double) * 3 * p);
-			lapack_int *iwork = palloc(sizeof(lapack_int) * p);
-
-			memcpy(L, A, sizeof(double) * p * p);
-			info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', p, L, p);
-			if (info == 0)
-				info = LAPACKE_dpocon_work(LAPACK_COL_MAJOR, 'U', p, L, p,
-										   anorm, &rcond, work, iwork);
-			if (info == 0 && rcond >= RCOND_FALLBACK)
-			{
-				info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', p, 1, L, p, b, p);
-				if (info != 0)
-					elog(ERROR, "dpotrs failed: %d", (int) info);
-			}
-			else
-			{
-				double	   *r = palloc(sizeof(double) * p);
-
-				memcpy(r, b, sizeof(double) * p);
-				SolveMinNorm(p, A, r, b);
-				fit->rank_deficient = true;
-				pfree(r);
-			}
-			pfree(L);
-			pfree(work);
-			pfree(iwork);
-		}
-		for (int j = 0; j < p; j++)
-			fit->coef[j] = b[j] / s[j];
-		pfree(s);
-		pfree(A);
-		pfree(b);
-	}
+		fit->rank_deficient =
+			LinearSolveRhs(st, prm->kind == MLP_LIN_RIDGE ? prm->alpha : 0.0,
+						   q, fit->coef);
 	else
-		CoordinateDescent(p, n, G, q, yy, prm, fit);
+	{
+		double	   *G = palloc(sizeof(double) * p * p);
 
-	icpt = mean[p];
-	for (int j = 0; j < p; j++)
-		icpt -= mean[j] * fit->coef[j];
-	fit->intercept = icpt;
-	pfree(G);
+		for (int j = 0; j < p; j++)
+			for (int i = 0; i <= j; i++)
+			{
+				G[(Size) j * p + i] = C[(Size) j * k + i];
+				G[(Size) i * p + j] = C[(Size) j * k + i];
+			}
+		CoordinateDescent(p, n, G, q, C[(Size) p * k + p], prm, fit);
+		pfree(G);
+	}
+	fit->intercept = LinearIntercept(st, fit->coef);
 	pfree(q);
+}
+
+/* The intercept that goes with coef: mean(y) - mean(x)'coef. */
+double
+LinearIntercept(const double *st, const double *coef)
+{
+	int			k = COMOM_K(st);
+	const double *mean = st + 2;
+	double		icpt = mean[k - 1];
+
+	for (int j = 0; j < k - 1; j++)
+		icpt -= mean[j] * coef[j];
+	return icpt;
 }
 
 /*

@@ -37,5 +37,8 @@ typedef struct MlpLinearFit
 
 extern void LinearSolve(const double *comoments, const MlpLinearParams *prm,
 						MlpLinearFit *fit);
+extern bool LinearSolveRhs(const double *comoments, double alpha,
+						   const double *rhs, double *coef);
+extern double LinearIntercept(const double *comoments, const double *coef);
 
 #endif							/* MLPIPE_LINSOLVE_H */

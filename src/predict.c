@@ -12,6 +12,9 @@
 
 #include <math.h>
 
+#include "access/xact.h"
+#include "storage/proc.h"
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -53,6 +56,10 @@ typedef struct PredictCall
 	char	   *project;		/* the argument last resolved */
 	int64		model_arg;
 	MlpModel   *model;
+	/* when the model was resolved: revalidate after any of these change */
+	LocalTransactionId lxid;
+	CommandId	cid;
+	uint64		generation;
 	double	   *x;
 	/* row input: attribute of each feature in the last row type seen */
 	Oid			rowtype;
@@ -66,6 +73,9 @@ typedef struct PredictCall
 
 static HTAB *model_cache = NULL;
 static MemoryContext cache_cxt = NULL;
+
+/* bumped whenever a cached model is freed, so call sites drop pointers */
+static uint64 cache_generation = 0;
 
 /* The model with this id, from the cache when its catalog row is unchanged. */
 static MlpModel *
@@ -104,6 +114,7 @@ LoadModel(int64 model_id)
 		CachedModel *e;
 
 		/* simple and bounded: drop everything and start again */
+		cache_generation++;
 		hash_seq_init(&seq, model_cache);
 		while ((e = hash_seq_search(&seq)) != NULL)
 		{
@@ -113,14 +124,23 @@ LoadModel(int64 model_id)
 	}
 	entry = hash_search(model_cache, &model_id, HASH_ENTER, &found);
 	if (found)
+	{
+		cache_generation++;
 		MemoryContextDelete(entry->model->mcxt);
+	}
 	entry->ctid = sm.ctid;
 	entry->xmin = sm.xmin;
 	entry->model = m;
 	return m;
 }
 
-/* The call site's state, with the model of argument 0 resolved. */
+/*
+ * The call site's state, with the model of argument 0 resolved.  The
+ * resolution is reused while the arguments, the transaction and the command
+ * id are unchanged (that is, within one statement, also inside PL/pgSQL
+ * loops that keep expression state between statements), and while no
+ * cached model has been freed.
+ */
 static PredictCall *
 ResolveCall(FunctionCallInfo fcinfo)
 {
@@ -136,7 +156,9 @@ ResolveCall(FunctionCallInfo fcinfo)
 		model_arg = PG_GETARG_INT64(0);
 
 	if (pc && pc->model && pc->by_name == by_name &&
-		(by_name ? strcmp(pc->project, project) == 0 : pc->model_arg == model_arg))
+		(by_name ? strcmp(pc->project, project) == 0 : pc->model_arg == model_arg) &&
+		pc->lxid == MyProc->lxid && pc->cid == GetCurrentCommandId(false) &&
+		pc->generation == cache_generation)
 		return pc;
 
 	if (pc == NULL)
@@ -146,8 +168,12 @@ ResolveCall(FunctionCallInfo fcinfo)
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	pc->model = NULL;
 	pc->model = LoadModel(by_name ? CatalogResolveProject(project) : model_arg);
 	SPI_finish();
+	pc->lxid = MyProc->lxid;
+	pc->cid = GetCurrentCommandId(false);
+	pc->generation = cache_generation;
 
 	pc->by_name = by_name;
 	if (pc->project)
@@ -155,6 +181,8 @@ ResolveCall(FunctionCallInfo fcinfo)
 	pc->project = by_name ? MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, project) : NULL;
 	pc->model_arg = model_arg;
 	pc->rowtype = InvalidOid;
+	if (pc->x)
+		pfree(pc->x);
 	pc->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
 							   sizeof(double) * pc->model->nfeatures);
 	return pc;
@@ -201,6 +229,15 @@ MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
 	MlpModel   *m = pc->model;
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 
+	if (pc->attmap)
+	{
+		FreeTupleDesc(pc->rowdesc);
+		pfree(pc->attmap);
+		pfree(pc->kinds);
+		pfree(pc->values);
+		pfree(pc->nulls);
+		pc->attmap = NULL;
+	}
 	pc->rowdesc = CreateTupleDescCopy(td);
 	pc->attmap = palloc(sizeof(int) * m->nfeatures);
 	pc->kinds = palloc(sizeof(MlpNumKind) * m->nfeatures);

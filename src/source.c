@@ -141,27 +141,32 @@ CheckSelectOnly(const char *query)
 }
 
 /*
- * The query for a source: SELECT text is checked and used as is; anything
- * else is a table or view name, which must exist.
+ * True when the text can only be a statement: white space, a parenthesis or
+ * a semicolon outside double quotes.  A table name never has those.
+ */
+static bool
+LooksLikeQuery(const char *s)
+{
+	bool		quoted = false;
+
+	for (; *s; s++)
+	{
+		if (*s == '"')
+			quoted = !quoted;
+		else if (!quoted && (isspace((unsigned char) *s) || *s == '(' || *s == ';'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The query for a source: statement text is checked to be one SELECT and
+ * used as is; anything else is a table or view name, which must exist.
  */
 char *
 MlpSourceQuery(const char *source)
 {
-	const char *s = source;
-	char		word[8];
-	int			n = 0;
-
-	while (*s && (isspace((unsigned char) *s) || *s == '('))
-		s++;
-	while (n < (int) sizeof(word) - 1 && isalpha((unsigned char) s[n]))
-	{
-		word[n] = pg_ascii_tolower((unsigned char) s[n]);
-		n++;
-	}
-	word[n] = '\0';
-	if (!isalpha((unsigned char) s[n]) &&
-		(strcmp(word, "select") == 0 || strcmp(word, "with") == 0 ||
-		 strcmp(word, "values") == 0 || strcmp(word, "table") == 0))
+	if (LooksLikeQuery(source))
 	{
 		CheckSelectOnly(source);
 		return pstrdup(source);

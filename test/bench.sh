@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# The mlpipe benchmark (`make bench`; the extension must be built and
+# installed).  Not a test: it prints timings, ratios and the performance
+# targets with PASS/MISS, and always exits 0 unless something broke.
+#
+#   test/bench.sh
+#
+# What it does (docs/benchmarks.md has the why):
+#   1. Starts the throwaway cluster (test/cluster.sh) unless it is already
+#      running; a cluster it started is stopped again on exit.
+#   2. Creates a fresh database mlpipe_bench with a seeded, deterministic
+#      1,000,000-row table bench(x1..x10 float8, y float8), VACUUM ANALYZEs it
+#      and reads it once to warm the cache.
+#   3. Times each query inside the server: a PL/pgSQL function records
+#      clock_timestamp() around EXECUTE, so client round trips and result
+#      transfer are not counted.  One untimed warm-up run, then BENCH_RUNS
+#      (default 5) timed runs, each its own transaction, all in one session;
+#      the median is reported.
+#   4. Runs test/bench_sklearn.py with Debian's /usr/bin/python3 for the
+#      scikit-learn figures on the same data.
+#   5. Prints the summary table and drops the database.
+#
+# Environment: PG_CONFIG (default /usr/lib/postgresql/15/bin/pg_config),
+# BENCH_RUNS (default 5), BENCH_PYTHON (default /usr/bin/python3).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+DB=mlpipe_bench
+ROWS=1000000
+RUNS=${BENCH_RUNS:-5}
+PYTHON=${BENCH_PYTHON:-/usr/bin/python3}
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+PG_BIN=$("$PG_CONFIG" --bindir)
+PSQL="$PG_BIN/psql"
+export PSQL PG_CONFIG
+
+# ---------------------------------------------------------------------------
+# Cluster: start it only if it is not running, and then stop it on exit.
+# `cluster.sh status` exits 3 when stopped, so it must not run bare under -e.
+# ---------------------------------------------------------------------------
+started_here=0
+scratch=$(mktemp -d /tmp/mlpipe-bench.XXXXXX)
+
+cleanup() {
+    if [[ -n "${PGPORT:-}" ]]; then
+        "$PSQL" -X -q -d postgres -c "SET client_min_messages = warning" \
+            -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
+    if ((started_here)); then
+        test/cluster.sh stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+status_rc=0
+test/cluster.sh status >/dev/null 2>&1 || status_rc=$?
+if ((status_rc == 0)); then
+    echo "== bench: using the running cluster =="
+    test/cluster.sh start >/dev/null   # only rewrites tmp/cluster.env
+else
+    echo "== bench: starting throwaway cluster =="
+    started_here=1
+    test/cluster.sh start
+fi
+# shellcheck disable=SC1091
+source tmp/cluster.env
+export PGDATABASE=$DB
+
+psql_q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+echo "== bench: creating database $DB with a $ROWS-row table =="
+psql_q -d postgres -c "SET client_min_messages = warning" \
+    -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+
+t_setup=$(date +%s.%N)
+psql_q <<SQL
+SET client_min_messages = warning;
+CREATE EXTENSION mlpipe;
+
+-- Deterministic: setseed() then random() in this one statement (the plan is
+-- serial: random() is parallel restricted).  y is a fixed linear function of
+-- x1..x10 plus uniform noise on [-0.5, 0.5).
+SELECT setseed(0.42) \g /dev/null
+CREATE TABLE bench AS
+SELECT x1, x2, x3, x4, x5, x6, x7, x8, x9, x10,
+       1.5 + 2*x1 - 3*x2 + 0.5*x3 + 4*x4 - x5 + 0.25*x6 + 3*x7 - 2.5*x8
+           + x9 - 0.75*x10 + (random() - 0.5) AS y
+FROM (SELECT random() AS x1, random() AS x2, random() AS x3, random() AS x4,
+             random() AS x5, random() AS x6, random() AS x7, random() AS x8,
+             random() AS x9, random() AS x10
+      FROM generate_series(1, $ROWS)) s;
+VACUUM ANALYZE bench;
+SELECT sum(x1+x2+x3+x4+x5+x6+x7+x8+x9+x10+y) FROM bench \g /dev/null
+
+-- One timed execution of a query, measured inside the server.
+CREATE FUNCTION bench_once(q text) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    EXECUTE q;
+    RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+END
+\$\$;
+SQL
+printf '   table ready in %.1f s (%s)\n' "$(awk -v a="$t_setup" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" \
+    "$(psql_q -c "SELECT pg_size_pretty(pg_relation_size('bench'))")"
+
+# ---------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------
+Q_SCAN="SELECT sum(x1+x2+x3+x4+x5+x6+x7+x8+x9+x10+y) FROM bench"
+Q_TRAIN="SELECT * FROM mlpipe_train('bench', 'bench', 'y', 'linear_regression', deploy => 'always')"
+Q_PREDICT="SELECT sum(mlpipe_predict('bench', t)) FROM bench t"
+Q_AGG="SELECT mlpipe_linear_solve(mlpipe_linear_stats(y, ARRAY[x1,x2,x3,x4,x5,x6,x7,x8,x9,x10])) FROM bench"
+
+# time_query NAME SQL [SETUP_SQL]: warm-up + RUNS timed runs in one session,
+# each statement its own transaction; sets TIMES_<NAME> (space-separated ms).
+time_query() {
+    local name=$1 q=$2 setup=${3:-} script out
+    script="$setup"$'\n'
+    for ((i = 0; i <= RUNS; i++)); do
+        script+="SELECT bench_once(\$bench\$$q\$bench\$);"$'\n'
+    done
+    out=$(printf '%s' "$script" | psql_q -f - | tail -n "$RUNS" | tr '\n' ' ')
+    printf -v "TIMES_$name" '%s' "${out% }"
+    printf '   %-8s runs (ms): %s\n' "$name" "$out"
+}
+
+# median/min/max of space-separated numbers
+stat() {
+    tr ' ' '\n' <<<"$2" | sort -g | awk -v what="$1" '
+        { a[NR] = $1 }
+        END {
+            if (what == "min") print a[1]
+            else if (what == "max") print a[NR]
+            else if (NR % 2) print a[(NR + 1) / 2]
+            else print (a[NR / 2] + a[NR / 2 + 1]) / 2
+        }'
+}
+
+echo "== bench: timing (1 warm-up + $RUNS runs each, inside the server) =="
+time_query SCAN "$Q_SCAN"
+time_query SCAN0 "$Q_SCAN" "SET max_parallel_workers_per_gather = 0;"
+time_query TRAIN "$Q_TRAIN"
+time_query PREDICT "$Q_PREDICT"
+time_query AGG "$Q_AGG"
+
+# Plans of (a), (c), (d): one EXPLAIN ANALYZE each (not timed) for the
+# planned and launched workers.
+plan_shape() {
+    local plan planned launched
+    plan=$(psql_q -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $1")
+    if grep -q 'Gather' <<<"$plan"; then
+        planned=$(grep -o 'Workers Planned: [0-9]*' <<<"$plan" | head -1 | grep -o '[0-9]*$')
+        launched=$(grep -o 'Workers Launched: [0-9]*' <<<"$plan" | head -1 | grep -o '[0-9]*$')
+        echo "parallel (Gather, workers planned $planned, launched $launched)"
+    else
+        echo "serial ($(sed -n 's/^ *\(->  \)\{0,1\}\(Seq Scan\|Index Only Scan\|Index Scan\|Bitmap Heap Scan\).*/\2/p' <<<"$plan" | head -1))"
+    fi
+}
+PLAN_SCAN=$(plan_shape "$Q_SCAN")
+PLAN_PREDICT=$(plan_shape "$Q_PREDICT")
+PLAN_AGG=$(plan_shape "$Q_AGG")
+
+# Where training spends its time: one extra (untimed-for-the-table) run with
+# auto_explain in this session only, reporting the duration and plan of the
+# source query mlpipe_train runs through SPI.  models.train_seconds covers
+# load + split + fit; the rest of the call is evaluate + store + deploy.
+BREAKDOWN="not available (auto_explain could not be loaded)"
+PLAN_TRAIN="unknown"
+if out=$(psql_q 2>"$scratch/ae.log" <<SQL
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_nested_statements = on;
+SET client_min_messages = log;
+SELECT bench_once(\$bench\$$Q_TRAIN\$bench\$);
+RESET client_min_messages;
+SELECT train_seconds * 1000 FROM mlpipe.models ORDER BY id DESC LIMIT 1;
+SQL
+); then
+    total=$(sed -n 1p <<<"$out")
+    fitted=$(sed -n 2p <<<"$out")
+    # The source query is the nested statement that reads bench and is not
+    # one of mlpipe's own catalog statements.
+    read -r load shape < <(awk '
+        /LOG:  duration: / { d = $0; sub(/.*duration: /, "", d); sub(/ ms.*/, "", d); inplan = 0 }
+        /Query Text:/ { if (!found && $0 ~ /bench/ && $0 !~ /mlpipe/) { found = 1; inplan = 1; ld = d } ; next }
+        inplan && /Gather/ { gather = 1 }
+        inplan && /Seq Scan/ && !node { node = "Seq Scan" }
+        END { if (found) print ld, (gather ? "parallel(Gather)" : "serial(" (node ? node : "?") ")") }
+    ' "$scratch/ae.log" | sed 's/serial(Seq Scan)/serial_Seq_Scan/')
+    if [[ -n "${load:-}" ]]; then
+        PLAN_TRAIN=${shape//_/ }
+        BREAKDOWN=$(awk -v t="$total" -v f="$fitted" -v l="$load" 'BEGIN {
+            printf "load %.0f ms (%.0f%%), split+fit %.0f ms (%.0f%%), evaluate+store %.0f ms (%.0f%%); total %.0f ms",
+                l, 100*l/t, f-l, 100*(f-l)/t, t-f, 100*(t-f)/t, t }')
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+# scikit-learn
+# ---------------------------------------------------------------------------
+echo "== bench: scikit-learn ($PYTHON test/bench_sklearn.py) =="
+SK_FIT=""
+SK_PREDICT=""
+if "$PYTHON" -c "import sklearn, numpy" >/dev/null 2>&1; then
+    sk_out=$("$PYTHON" test/bench_sklearn.py --table bench --runs "$RUNS")
+    while IFS= read -r line; do echo "   $line"; done <<<"$sk_out"
+    SK_FIT=$(awk '$1 == "fit_ms" { print $3 }' <<<"$sk_out")
+    SK_PREDICT=$(awk '$1 == "predict_ms" { print $3 }' <<<"$sk_out")
+    SK_VERSION=$(sed -n '1s/,.*//p' <<<"$sk_out")
+else
+    echo "   skipped: $PYTHON cannot import sklearn and numpy (test/deps.sh installs them)"
+fi
+
+# ---------------------------------------------------------------------------
+# Summary
+# ---------------------------------------------------------------------------
+MED_SCAN=$(stat median "$TIMES_SCAN")
+MED_TRAIN=$(stat median "$TIMES_TRAIN")
+MED_PREDICT=$(stat median "$TIMES_PREDICT")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+verdict() { awk -v a="$1" -v b="$2" -v lim="$3" 'BEGIN { print (a / b <= lim) ? "PASS" : "MISS" }'; }
+
+row() { # label times
+    printf '%-52s %9.1f %9.1f %9.1f\n' "$1" "$(stat median "$2")" "$(stat min "$2")" "$(stat max "$2")"
+}
+
+SETTINGS=$(psql_q -F ' ' -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
+    FROM pg_settings WHERE name IN ('max_parallel_workers_per_gather', 'max_parallel_workers',
+        'shared_buffers', 'work_mem', 'jit', 'fsync')")
+PGVERSION=$(psql_q -c "SELECT version()")
+MPWG=$(psql_q -c "SHOW max_parallel_workers_per_gather")
+CPU=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
+
+echo
+echo "== mlpipe bench: $ROWS rows x 10 float8 features, server-side ms, median of $RUNS =="
+printf '%-52s %9s %9s %9s\n' "measurement" "median" "min" "max"
+row "(a) scan: sum(x1+...+x10+y)" "$TIMES_SCAN"
+row "(a0) scan, serial (workers_per_gather=0; info)" "$TIMES_SCAN0"
+row "(b) mlpipe_train linear_regression, test_size .25" "$TIMES_TRAIN"
+row "(c) sum(mlpipe_predict('bench', t))" "$TIMES_PREDICT"
+row "(d) mlpipe_linear_solve(mlpipe_linear_stats(...))" "$TIMES_AGG"
+if [[ -n "$SK_FIT" ]]; then
+    printf '%-52s %9.1f\n' "(e) sklearn LinearRegression().fit(X, y)" "$SK_FIT"
+    printf '%-52s %9.1f\n' "(f) sklearn predict(X)" "$SK_PREDICT"
+fi
+echo
+echo "ratios"
+printf '  %-34s %7s   target <= 1.5x   %s\n' "train / scan   (b/a)" "$(ratio "$MED_TRAIN" "$MED_SCAN")" \
+    "$(verdict "$MED_TRAIN" "$MED_SCAN" 1.5)"
+printf '  %-34s %7s   target <= 2.5x   %s\n' "predict / scan (c/a)" "$(ratio "$MED_PREDICT" "$MED_SCAN")" \
+    "$(verdict "$MED_PREDICT" "$MED_SCAN" 2.5)"
+printf '  %-34s %7s   (info)\n' "train / serial scan (b/a0)" "$(ratio "$MED_TRAIN" "$(stat median "$TIMES_SCAN0")")"
+printf '  %-34s %7s   (info)\n' "aggregate / scan (d/a)" "$(ratio "$(stat median "$TIMES_AGG")" "$MED_SCAN")"
+printf '  %-34s %7s   (info; >1: mlpipe faster)\n' "sklearn fit / mlpipe train (e/b)" "$(ratio "$SK_FIT" "$MED_TRAIN")"
+printf '  %-34s %7s   (info)\n' "sklearn predict / mlpipe (f/c)" "$(ratio "$SK_PREDICT" "$MED_PREDICT")"
+echo
+echo "plans (max_parallel_workers_per_gather = $MPWG)"
+echo "  (a) scan:               $PLAN_SCAN"
+echo "  (b) train source query: $PLAN_TRAIN"
+echo "  (c) predict:            $PLAN_PREDICT"
+echo "  (d) aggregate:          $PLAN_AGG"
+echo "train breakdown (one extra run, auto_explain): $BREAKDOWN"
+echo
+echo "machine"
+echo "  nproc:      $(nproc)"
+echo "  cpu:        ${CPU:-unknown}"
+echo "  postgres:   $PGVERSION"
+echo "  settings:   $SETTINGS"
+echo "  sklearn:    ${SK_VERSION:-not run}"
+echo "  date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
