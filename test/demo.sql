@@ -1,0 +1,43 @@
+-- mlpipe demo: a table goes in, models are trained, evaluated, deployed and
+-- used to score rows inside queries.  Run by `make demo`.
+\pset footer off
+\echo '== 1. install the extension'
+CREATE EXTENSION mlpipe;
+
+\echo '== 2. load a data set: diabetes (442 patients, 10 measurements, disease progression after one year)'
+CREATE TABLE diabetes (age float8, sex float8, bmi float8, bp float8,
+                       s1 float8, s2 float8, s3 float8, s4 float8, s5 float8,
+                       s6 float8, progression float8);
+\copy diabetes FROM 'test/data/diabetes.csv' WITH (FORMAT csv, HEADER)
+SELECT count(*) AS patients, round(avg(progression)::numeric, 1) AS mean_progression FROM diabetes;
+
+\echo '== 3. train: one statement per model; 25% of rows are held out for testing'
+SELECT model_id, version, algorithm, round((metrics #>> '{test,r2}')::numeric, 4) AS test_r2, deployed
+FROM mlpipe_train('diabetes', 'diabetes', 'progression');
+SELECT model_id, version, algorithm, round((metrics #>> '{test,r2}')::numeric, 4) AS test_r2, deployed
+FROM mlpipe_train('diabetes', 'diabetes', 'progression', 'ridge', hyperparams => '{"alpha": 10}');
+SELECT model_id, version, algorithm, round((metrics #>> '{test,r2}')::numeric, 4) AS test_r2, deployed
+FROM mlpipe_train('diabetes', 'diabetes', 'progression', 'lasso', hyperparams => '{"alpha": 0.5}');
+
+\echo '== 4. evaluate: metrics are rows in mlpipe.metrics'
+SELECT m.version, m.algorithm, x.split, x.metric, round(x.value::numeric, 4) AS value
+FROM mlpipe.metrics x JOIN mlpipe.models m ON m.id = x.model_id
+WHERE x.split = 'test' ORDER BY x.metric, m.version;
+
+\echo '== 5. deploy: the best model by test r2 goes live'
+SELECT mlpipe_deploy('diabetes', strategy => 'best') AS live_model_id;
+SELECT project, version, algorithm, round(test_r2::numeric, 4) AS test_r2, live FROM mlpipe_models ORDER BY version;
+
+\echo '== 6. inspect: coefficients on the original scale'
+SELECT feature, round(coefficient::numeric, 4) AS coefficient FROM mlpipe_coefficients('diabetes');
+
+\echo '== 7. score inside queries: a whole row, a jsonb object, a view'
+SELECT age, bmi, progression, round(mlpipe_predict('diabetes', d)::numeric, 1) AS predicted
+FROM diabetes d LIMIT 5;
+SELECT round(mlpipe_predict('diabetes', '{"age": 50, "sex": 1, "bmi": 32, "bp": 100, "s1": 200, "s2": 120, "s3": 45, "s4": 4, "s5": 5.0, "s6": 95}'::jsonb)::numeric, 1) AS new_patient;
+CREATE VIEW diabetes_scored AS
+SELECT d.*, mlpipe_predict('diabetes', d) AS predicted FROM diabetes d;
+SELECT sex, count(*) AS patients,
+       round(mlpipe_rmse(progression, predicted)::numeric, 2) AS rmse,
+       round(mlpipe_r2(progression, predicted)::numeric, 4) AS r2
+FROM diabetes_scored GROUP BY sex ORDER BY sex;
