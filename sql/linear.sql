@@ -61,8 +61,8 @@ FROM generate_series(1, 50) i;
 SELECT algorithm, round((metrics -> 'train' ->> 'r2')::numeric, 9) AS train_r2
 FROM mlpipe_train('mixed', 'mixed', 'y', test_size => 0);
 SELECT feature, round(coefficient::numeric, 6) FROM mlpipe_coefficients('mixed');
-SELECT mlpipe_predict('mixed', m) FROM mixed m WHERE a = 10;
-SELECT mlpipe_predict('mixed', '{"a": 10, "b": 3, "c": false}'::jsonb);
+SELECT round(mlpipe_predict('mixed', m)::numeric, 9) FROM mixed m WHERE a = 10;
+SELECT round(mlpipe_predict('mixed', '{"a": 10, "b": 3, "c": false}'::jsonb)::numeric, 9);
 
 -- a random split: ceil(0.25 * 442) = 111 test rows, metrics for both splits
 CREATE TABLE split_run AS

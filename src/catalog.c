@@ -29,9 +29,9 @@ Exec(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls,
 		elog(ERROR, "mlpipe catalog statement failed (%d): %s", rc, sql);
 }
 
-/* First column of the first row as int64, or false if no row / NULL. */
-static bool
-FirstInt64(int64 *out)
+/* First column of the last result's first row, or false if no row / NULL. */
+bool
+CatalogFirstValue(Datum *out)
 {
 	bool		isnull;
 	Datum		d;
@@ -41,7 +41,7 @@ FirstInt64(int64 *out)
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		return false;
-	*out = DatumGetInt64(d);
+	*out = d;
 	return true;
 }
 
@@ -161,16 +161,12 @@ CatalogGetMetric(int64 model_id, const char *split, const char *metric,
 	Oid			types[3] = {INT8OID, TEXTOID, TEXTOID};
 	Datum		values[3] = {Int64GetDatum(model_id), CStringGetTextDatum(split),
 	CStringGetTextDatum(metric)};
-	bool		isnull;
 	Datum		d;
 
 	Exec("SELECT value FROM mlpipe.metrics WHERE model_id = $1 AND split = $2 "
 		 "AND metric = $3 AND class IS NULL ORDER BY id DESC LIMIT 1",
 		 3, types, values, NULL, false, SPI_OK_SELECT);
-	if (SPI_processed == 0)
-		return false;
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
+	if (!CatalogFirstValue(&d))
 		return false;
 	*value = DatumGetFloat8(d);
 	return true;
@@ -182,12 +178,12 @@ CatalogLiveModel(int64 project_id)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(project_id)};
-	int64		id;
+	Datum		d;
 
 	Exec("SELECT model_id FROM mlpipe.deployments WHERE project_id = $1 "
 		 "ORDER BY id DESC LIMIT 1",
 		 1, types, values, NULL, false, SPI_OK_SELECT);
-	return FirstInt64(&id) ? id : 0;
+	return CatalogFirstValue(&d) ? DatumGetInt64(d) : 0;
 }
 
 /* Record a deployment and tell listeners on channel mlpipe_deploy. */
@@ -245,14 +241,14 @@ CatalogResolveProject(const char *project)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(project)};
-	int64		id;
+	Datum		d;
 
 	Exec("SELECT d.model_id FROM mlpipe.deployments d "
 		 "JOIN mlpipe.projects p ON p.id = d.project_id "
 		 "WHERE p.name = $1 ORDER BY d.id DESC LIMIT 1",
 		 1, types, values, NULL, true, SPI_OK_SELECT);
-	if (FirstInt64(&id))
-		return id;
+	if (CatalogFirstValue(&d))
+		return DatumGetInt64(d);
 	Exec("SELECT 1 FROM mlpipe.projects WHERE name = $1",
 		 1, types, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 0)

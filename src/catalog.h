@@ -37,6 +37,7 @@ typedef struct MlpStoredModel
 	Datum		model;			/* bytea, possibly still toasted */
 } MlpStoredModel;
 
+extern bool CatalogFirstValue(Datum *out);
 extern int64 CatalogLockProject(const char *name, const char *task, bool create);
 extern void CatalogInsertModel(MlpNewModel *nm, int64 *model_id, int32 *version);
 extern void CatalogInsertMetric(int64 model_id, const char *split,

@@ -16,17 +16,13 @@
 
 PG_FUNCTION_INFO_V1(mlpipe_deploy);
 
-/* First column of the first row of the last SPI result as int64, or 0. */
+/* The id in the first row of the last SPI result, or 0. */
 static int64
 FirstId(void)
 {
-	bool		isnull;
 	Datum		d;
 
-	if (SPI_processed == 0)
-		return 0;
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetInt64(d);
+	return CatalogFirstValue(&d) ? DatumGetInt64(d) : 0;
 }
 
 /* mlpipe_deploy(project, model_id => NULL, strategy => 'best') -> model id */

@@ -31,10 +31,11 @@ static void CoordinateDescent(int p, double n, const double *G, const double *q,
 /*
  * Solve (G + alpha I) b = rhs for OLS/ridge, where G is the centred Gram
  * matrix held in the co-moments.  Returns true when the minimum-norm
- * fallback was needed.
+ * fallback was needed; *rcond_out gets the reciprocal condition estimate.
  */
 bool
-LinearSolveRhs(const double *st, double alpha, const double *rhs, double *coef)
+LinearSolveRhs(const double *st, double alpha, const double *rhs, double *coef,
+			   double *rcond_out)
 {
 	int			k = COMOM_K(st);
 	int			p = k - 1;
@@ -92,6 +93,8 @@ LinearSolveRhs(const double *st, double alpha, const double *rhs, double *coef)
 	}
 	for (int j = 0; j < p; j++)
 		coef[j] = b[j] / s[j];
+	if (rcond_out)
+		*rcond_out = rcond;
 	pfree(s);
 	pfree(A);
 	pfree(L);
@@ -116,13 +119,14 @@ LinearSolve(const double *st, const MlpLinearParams *prm, MlpLinearFit *fit)
 	fit->n_iter = 0;
 	fit->converged = true;
 	fit->rank_deficient = false;
+	fit->rcond = 1.0;
 	for (int j = 0; j < p; j++)
 		q[j] = C[(Size) p * k + j];
 
 	if (prm->kind == MLP_LIN_OLS || prm->kind == MLP_LIN_RIDGE)
 		fit->rank_deficient =
 			LinearSolveRhs(st, prm->kind == MLP_LIN_RIDGE ? prm->alpha : 0.0,
-						   q, fit->coef);
+						   q, fit->coef, &fit->rcond);
 	else
 	{
 		double	   *G = palloc(sizeof(double) * p * p);

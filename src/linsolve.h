@@ -33,12 +33,13 @@ typedef struct MlpLinearFit
 	int			n_iter;			/* coordinate descent sweeps, 0 otherwise */
 	bool		converged;
 	bool		rank_deficient; /* solved by the minimum-norm fallback */
+	double		rcond;			/* of the standardised system (OLS, ridge) */
 } MlpLinearFit;
 
 extern void LinearSolve(const double *comoments, const MlpLinearParams *prm,
 						MlpLinearFit *fit);
 extern bool LinearSolveRhs(const double *comoments, double alpha,
-						   const double *rhs, double *coef);
+						   const double *rhs, double *coef, double *rcond);
 extern double LinearIntercept(const double *comoments, const double *coef);
 
 #endif							/* MLPIPE_LINSOLVE_H */

@@ -145,21 +145,32 @@ static PredictCall *
 ResolveCall(FunctionCallInfo fcinfo)
 {
 	PredictCall *pc = fcinfo->flinfo->fn_extra;
-	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
-	bool		by_name = (argtype != INT8OID);
+	bool		by_name;
+	text	   *name = NULL;
 	char	   *project = NULL;
 	int64		model_arg = 0;
 
+	/* the common case, once per row: nothing changed since the last call */
+	if (pc && pc->model && pc->lxid == MyProc->lxid &&
+		pc->cid == GetCurrentCommandId(false) &&
+		pc->generation == cache_generation)
+	{
+		if (!pc->by_name && PG_GETARG_INT64(0) == pc->model_arg)
+			return pc;
+		if (pc->by_name)
+		{
+			name = PG_GETARG_TEXT_PP(0);
+			if (VARSIZE_ANY_EXHDR(name) == strlen(pc->project) &&
+				memcmp(VARDATA_ANY(name), pc->project, VARSIZE_ANY_EXHDR(name)) == 0)
+				return pc;
+		}
+	}
+
+	by_name = (get_fn_expr_argtype(fcinfo->flinfo, 0) != INT8OID);
 	if (by_name)
 		project = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	else
 		model_arg = PG_GETARG_INT64(0);
-
-	if (pc && pc->model && pc->by_name == by_name &&
-		(by_name ? strcmp(pc->project, project) == 0 : pc->model_arg == model_arg) &&
-		pc->lxid == MyProc->lxid && pc->cid == GetCurrentCommandId(false) &&
-		pc->generation == cache_generation)
-		return pc;
 
 	if (pc == NULL)
 	{

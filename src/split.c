@@ -24,23 +24,38 @@ Mix64(uint64 z)
 	return z ^ (z >> 31);
 }
 
-/* Hash of row i's values under seed. */
-static uint64
-RowHash(const MlpMatrix *m, int64 i, uint64 seed)
+/*
+ * Seeded hashes of every row's values.  Columns are the outer loop so that
+ * each step is independent across rows and streams through one column;
+ * each value costs one xor-multiply, and each row one final mix.
+ */
+static void
+RowHashes(const MlpMatrix *m, uint64 seed, uint64 *h)
 {
-	uint64		h = Mix64(seed ^ UINT64CONST(0x9e3779b97f4a7c15));
+	uint64		h0 = Mix64(seed ^ UINT64CONST(0x9e3779b97f4a7c15));
 
+	for (int64 i = 0; i < m->nrows; i++)
+		h[i] = h0;
 	for (int j = 0; j < m->ncols; j++)
 	{
-		double		v = MLP_AT(m, i, j);
-		uint64		bits;
+		const double *c = MLP_COL(m, j);
+		uint64		salt = Mix64(h0 + (uint64) j);
 
-		if (v == 0)
-			v = 0;				/* -0.0 and 0.0 are the same value */
-		memcpy(&bits, &v, sizeof(bits));
-		h = Mix64(h ^ bits) + (uint64) j;
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < m->nrows; i++)
+		{
+			double		v = c[i];
+			uint64		bits;
+
+			if (v == 0)
+				v = 0;			/* -0.0 and 0.0 are the same value */
+			memcpy(&bits, &v, sizeof(bits));
+			h[i] = (h[i] ^ (bits + salt)) * UINT64CONST(0x9fb21c651e98df25);
+			h[i] ^= h[i] >> 29;
+		}
 	}
-	return h;
+	for (int64 i = 0; i < m->nrows; i++)
+		h[i] = Mix64(h[i]);
 }
 
 /* The k-th smallest (0-based) of a[0..n-1], reordering a (quickselect). */
@@ -113,12 +128,7 @@ MlpSplitRows(const MlpMatrix *m, double test_size, int64 seed,
 								   sizeof(uint64) * n, MCXT_ALLOC_HUGE);
 	tmp = MemoryContextAllocExtended(CurrentMemoryContext,
 									 sizeof(uint64) * n, MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-	{
-		if ((i & 0xffff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		h[i] = RowHash(m, i, (uint64) seed);
-	}
+	RowHashes(m, (uint64) seed, h);
 	memcpy(tmp, h, sizeof(uint64) * n);
 	kth = SelectKth(tmp, n, k - 1);
 

@@ -94,6 +94,15 @@ Fail(const char *fmt,...)
 #endif
 }
 
+/* Name the cases that follow, for the failure report. */
+static void
+SetPhase(const char *phase)
+{
+	cur_phase = phase;
+	cur_a = 0;
+	cur_b = 0;
+}
+
 /* xorshift64*: tiny, deterministic, good enough to pick mutations. */
 static uint64_t
 Rand(void)
@@ -616,7 +625,7 @@ CheckValid(void)
 	const char *s;
 	uint32_t	n;
 
-	cur_phase = "valid";
+	SetPhase("valid");
 	for (int j = 0; j < NFEAT; j++)
 		flen += 8 + strlen(feat_names[j]) + strlen(feat_types[j]);
 
@@ -675,7 +684,7 @@ CheckBasics(void)
 	MlpWriter	w;
 	uint8_t		buf[300];
 
-	cur_phase = "basics";
+	SetPhase("basics");
 	if (mlp_crc32c(0, "123456789", 9) != 0xE3069283u)
 		Fail("CRC-32C check value is wrong");
 	if (mlp_crc32c(mlp_crc32c(0, "1234", 4), "56789", 5) != 0xE3069283u)
@@ -710,7 +719,7 @@ CheckBasics(void)
 static void
 PhaseBitFlips(void)
 {
-	cur_phase = "bit flip";
+	SetPhase("bit flip");
 	for (size_t i = 0; i < valid_len; i++)
 	{
 		for (int bit = 0; bit < 8; bit++)
@@ -730,7 +739,7 @@ PhaseDoubleBitFlips(void)
 {
 	size_t		nbits = valid_len * 8;
 
-	cur_phase = "double bit flip";
+	SetPhase("double bit flip");
 	memcpy(work, valid, valid_len);
 	for (size_t a = 0; a < nbits; a++)
 	{
@@ -753,8 +762,8 @@ PhaseTruncations(void)
 {
 	for (size_t len = 0; len < valid_len; len++)
 	{
+		SetPhase("truncation");
 		cur_a = len;
-		cur_phase = "truncation";
 		CheckCase(valid, len, EXPECT_REJECT);
 		cur_phase = "truncation + crc fix-up";
 		memcpy(work, valid, len);
@@ -787,7 +796,7 @@ PhaseStructure(void)
 	};
 	size_t		body = valid_len - MLP_TRAILER_SIZE;
 
-	cur_phase = "structure: reserved byte";
+	SetPhase("structure: reserved byte");
 	for (uint32_t v = 1; v < 256; v++)
 	{
 		cur_a = v;
@@ -797,7 +806,7 @@ PhaseStructure(void)
 		CheckCase(work, valid_len, EXPECT_REJECT);
 	}
 
-	cur_phase = "structure: magic";
+	SetPhase("structure: magic");
 	for (size_t i = 0; i < 4; i++)
 	{
 		cur_a = i;
@@ -807,7 +816,7 @@ PhaseStructure(void)
 		CheckCase(work, valid_len, EXPECT_REJECT);
 	}
 
-	cur_phase = "structure: version";
+	SetPhase("structure: version");
 	for (size_t i = 0; i < sizeof(bad_versions) / sizeof(bad_versions[0]); i++)
 	{
 		cur_a = bad_versions[i];
@@ -815,7 +824,7 @@ PhaseStructure(void)
 		CheckCase(work, valid_len, EXPECT_REJECT);
 	}
 
-	cur_phase = "structure: total length";
+	SetPhase("structure: total length");
 	for (uint32_t d = 1; d <= 8; d++)
 	{
 		cur_a = d;
@@ -829,7 +838,7 @@ PhaseStructure(void)
 	SetField(12, 4, UINT32_MAX);
 	CheckCase(work, valid_len, EXPECT_REJECT);
 
-	cur_phase = "structure: section count";
+	SetPhase("structure: section count");
 	for (size_t i = 0; i < sizeof(bad_counts) / sizeof(bad_counts[0]); i++)
 	{
 		cur_a = bad_counts[i];
@@ -897,7 +906,7 @@ PhaseStructure(void)
 	}
 
 	/* an appended well-formed section with an unknown id */
-	cur_phase = "structure: appended unknown section";
+	SetPhase("structure: appended unknown section");
 	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++)
 	{
 		for (uint32_t plen = 0; plen <= 9; plen += 3)
@@ -918,7 +927,7 @@ PhaseStructure(void)
 	}
 
 	/* bytes after the last section, inside the checksummed body */
-	cur_phase = "structure: trailing bytes";
+	SetPhase("structure: trailing bytes");
 	for (size_t extra = 1; extra <= 64; extra++)
 	{
 		cur_a = extra;
@@ -930,7 +939,7 @@ PhaseStructure(void)
 	}
 
 	/* the same sections in another order: the parser locates them by id */
-	cur_phase = "structure: section order";
+	SetPhase("structure: section order");
 	for (int k = 0; k < 6; k++)
 	{
 		size_t		pos = MLP_HEADER_SIZE;
@@ -979,6 +988,16 @@ InterestingValue(uint32_t orig, int width)
 		v &= 0xFFFF;
 	return v;
 }
+
+/* MutateRandom's kinds, for the failure report */
+static const char *const mutation_names[] = {
+	"random corruption", "random corruption + crc fix-up",
+	"garbage appended", "garbage appended + crc fix-up",
+	"field value + crc fix-up", "bytes inserted + crc fix-up",
+	"bytes deleted + crc fix-up", "truncation + crc fix-up",
+	"range overwritten + crc fix-up"
+};
+#define NMUTATIONS ((int) (sizeof(mutation_names) / sizeof(mutation_names[0])))
 
 /* One random mutation of the valid model; returns the new length. */
 static size_t
@@ -1269,17 +1288,15 @@ main(int argc, char **argv)
 	{
 		size_t		r = RandBelow(100);
 
-		cur_a = cur_b = 0;
 		if (r < 60)
 		{
-			int			kind = (int) RandBelow(9);
+			int			kind = (int) RandBelow(NMUTATIONS);
 			bool		fixup;
 			size_t		len;
 			bool		same;
 
-			cur_phase = "random mutation";
+			SetPhase(mutation_names[kind]);
 			len = MutateRandom(kind, &fixup);
-			cur_b = (size_t) kind;
 			same = (len == valid_len && memcmp(work, valid, len) == 0);
 			if (kind == 0 && !same)
 			{
@@ -1307,12 +1324,12 @@ main(int argc, char **argv)
 		}
 		else if (r < 80)
 		{
-			cur_phase = "random writer model";
+			SetPhase("random writer model");
 			RandomWriterModel();
 		}
 		else
 		{
-			cur_phase = "random buffer";
+			SetPhase("random buffer");
 			RandomBuffer();
 		}
 	}
@@ -1340,7 +1357,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t    *copy;
 
-	cur_phase = "libfuzzer";
+	SetPhase("libfuzzer");
 	CheckCase(data, size, EXPECT_ANY);
 	if (size >= MLP_HEADER_SIZE + MLP_TRAILER_SIZE && size <= UINT32_MAX)
 	{
@@ -1349,7 +1366,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		memcpy(copy, data, size);
 		FixUp(copy, size, true);
-		cur_phase = "libfuzzer + crc fix-up";
+		SetPhase("libfuzzer + crc fix-up");
 		CheckCase(copy, size, EXPECT_ANY);
 		free(copy);
 	}
