@@ -7,18 +7,22 @@ MODULE_big = mlpipe
 DATA = sql/mlpipe--0.1.0.sql
 OBJS = src/mlpipe.o src/format.o src/comoments.o src/linsolve.o \
        src/metrics.o src/estimator.o src/algo/linear.o src/model.o \
-       src/source.o src/split.o src/catalog.o src/train.o src/deploy.o \
+       src/source.o src/part.o src/parallel.o src/catalog.o src/train.o src/deploy.o \
        src/predict.o
-REGRESS = install linear errors corrupt deploy illcond
+REGRESS = install linear errors corrupt deploy illcond parallel
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 
-PG_CPPFLAGS = -I$(srcdir)/src -I/usr/include/x86_64-linux-gnu/openblas-pthread
+# OpenBLAS: the single-threaded build.  A backend is one session's process;
+# BLAS threads would spin beside other backends and parallel workers.  The
+# old-style RPATH also makes LAPACKE's own BLAS/LAPACK come from there.
+OPENBLAS_DIR = /usr/lib/x86_64-linux-gnu/openblas-serial
+PG_CPPFLAGS = -I$(srcdir)/src -I/usr/include/x86_64-linux-gnu/openblas-serial
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
             -Wno-sign-compare
 ifdef CI_WERROR
 PG_CFLAGS += -Werror
 endif
-SHLIB_LINK = -lopenblas -llapacke
+SHLIB_LINK = -L$(OPENBLAS_DIR) -Wl,--disable-new-dtags,-rpath,$(OPENBLAS_DIR) -lopenblas -llapacke
 EXTRA_CLEAN = tmp results regression.diffs regression.out test/fuzz/format_fuzz
 
 OWN_GOALS = demo check bench deps

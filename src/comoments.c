@@ -9,7 +9,6 @@
  */
 #include "postgres.h"
 
-#include <cblas.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -19,8 +18,6 @@
 
 #include "comoments.h"
 #include "mlpipe.h"
-
-#define BLOCK_ROWS 256
 
 PG_FUNCTION_INFO_V1(mlpipe_linear_stats_accum);
 PG_FUNCTION_INFO_V1(mlpipe_linear_stats_combine);
@@ -101,56 +98,6 @@ ComomentsMerge(double *into, const double *from)
 	for (int i = 0; i < k; i++)
 		ma[i] += (mb[i] - ma[i]) * (nb / n);
 	COMOM_N(into) = n;
-}
-
-/*
- * Add the given rows of the chosen matrix columns.  Rows go in blocks: each
- * block is centred on its own mean, its co-moments come from one BLAS
- * rank-k update, and the block is merged with Chan's formula.  rows == NULL
- * means rows 0..nrows-1.
- */
-void
-ComomentsAddMatrix(double *st, const MlpMatrix *m, const int *cols,
-				   const int64 *rows, int64 nrows)
-{
-	int			k = COMOM_K(st);
-	double	   *blk = palloc(sizeof(double) * BLOCK_ROWS * k);
-	double	   *bst = palloc(sizeof(double) * COMOM_LEN(k));
-
-	for (int64 start = 0; start < nrows; start += BLOCK_ROWS)
-	{
-		int			b = (int) Min((int64) BLOCK_ROWS, nrows - start);
-		double	   *bmean;
-
-		CHECK_FOR_INTERRUPTS();
-		ComomentsInit(bst, k);
-		bmean = COMOM_MEAN(bst);
-
-		/* gather the block column by column (column-major, b x k) */
-		for (int j = 0; j < k; j++)
-		{
-			const double *src = MLP_COL(m, cols[j]);
-			double	   *dst = blk + (Size) j * b;
-			double		s = 0;
-
-			if (rows)
-				for (int r = 0; r < b; r++)
-					dst[r] = src[rows[start + r]];
-			else
-				memcpy(dst, src + start, sizeof(double) * b);
-			for (int r = 0; r < b; r++)
-				s += dst[r];
-			bmean[j] = s / b;
-			for (int r = 0; r < b; r++)
-				dst[r] -= bmean[j];
-		}
-		COMOM_N(bst) = b;
-		cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, k, b,
-					1.0, blk, b, 0.0, COMOM_C(bst), k);
-		ComomentsMerge(st, bst);
-	}
-	pfree(blk);
-	pfree(bst);
 }
 
 /* Copy the upper triangle to the lower one, for code that wants it whole. */

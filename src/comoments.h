@@ -25,8 +25,6 @@
 extern void ComomentsInit(double *st, int k);
 extern void ComomentsAddRow(double *st, const double *z);
 extern void ComomentsMerge(double *into, const double *from);
-extern void ComomentsAddMatrix(double *st, const MlpMatrix *m,
-							   const int *cols, const int64 *rows, int64 nrows);
 extern void ComomentsSymmetrize(double *st);
 
 #include "utils/array.h"

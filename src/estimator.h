@@ -31,14 +31,12 @@ typedef struct MlpParamSpec
 	bool		min_open;		/* the minimum itself is not allowed */
 } MlpParamSpec;
 
-/* training rows: features are matrix columns 0..p-1, the target column p */
-typedef struct MlpTrainSet
-{
-	const MlpMatrix *X;
-	int			p;
-	const int64 *rows;			/* NULL: every row */
-	int64		nrows;
-} MlpTrainSet;
+/*
+ * g = Xc'(yc - Xc coef) over the training rows (centred on their means):
+ * lets a solver working from co-moments refine its answer against the data
+ * wherever the rows live (one process or several).
+ */
+typedef void (*MlpResidualFn) (void *arg, const double *coef, double *g);
 
 typedef void (*MlpCoefEmit) (void *arg, const char *feature, const char *cls,
 							 double value);
@@ -51,9 +49,13 @@ typedef struct MlpEstimator
 	const MlpParamSpec *params;
 	int			nparams;
 
-	/* fit on the training rows; hp holds one value per params entry */
-	void	   *(*fit) (const struct MlpEstimator *est, const MlpTrainSet *ts,
-						const double *hp);
+	/*
+	 * Fit from the co-moments of the training rows (features then target,
+	 * see comoments.h); hp holds one value per params entry.
+	 */
+	void	   *(*fit_stats) (const struct MlpEstimator *est,
+							  const double *train_st, const double *hp,
+							  MlpResidualFn residual, void *arg);
 	/* predict one row of p features */
 	double		(*predict) (const void *state, const double *x);
 	void		(*serialize) (const void *state, MlpWriter *w);

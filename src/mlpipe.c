@@ -33,8 +33,9 @@ _PG_init(void)
 	MarkGUCPrefixReserved("mlpipe");
 
 	/*
-	 * A backend is one session's process: BLAS threads would compete with
-	 * other backends and with parallel workers, so run BLAS single-threaded.
+	 * The Makefile links the single-threaded OpenBLAS; should a build pick
+	 * a threaded one, keep it to one thread all the same: a backend is one
+	 * session's process, beside other backends and parallel workers.
 	 */
 	openblas_set_num_threads(1);
 }

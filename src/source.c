@@ -27,6 +27,9 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
+#include "utils/acl.h"
+#include "utils/rls.h"
+#include "catalog/pg_class.h"
 
 #include "mlpipe.h"
 #include "source.h"
@@ -37,16 +40,13 @@ typedef struct MatrixReceiver
 {
 	DestReceiver pub;
 	const MlpSourceSpec *spec;
+	int64		seed;
+	uint64		threshold;
 	MlpDataset *ds;
 	MemoryContext cxt;			/* where the matrix lives */
-	MemoryContext rowcxt;		/* reset per row when conversions allocate */
 	bool		started;
-	int			ncols;
-	int		   *attno;			/* 0-based attribute of each matrix column */
-	MlpNumKind *kind;
-	int64	   *nnull;
-	int			natts_needed;
-	bool		needs_rowcxt;
+	int64		expected_rows;
+	MlpRowSink	sink;
 } MatrixReceiver;
 
 /* The conversion for a type (domains resolved), or MLP_NUM_NONE. */
@@ -251,24 +251,18 @@ UnsupportedFeature(const char *name, Oid typid)
 					 name)));
 }
 
-/* Map the result's columns to matrix columns, once the row type is known. */
-static void
-ReceiverStartup(DestReceiver *self, int operation, TupleDesc td)
+/*
+ * Decide which attributes of a row type feed the matrix: the features in
+ * columns 0..p-1 and the target in column p.  Allocates in the current
+ * memory context.
+ */
+void
+MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 {
-	MatrixReceiver *r = (MatrixReceiver *) self;
-	const MlpSourceSpec *spec = r->spec;
-	MlpDataset *ds = r->ds;
-	MemoryContext old = MemoryContextSwitchTo(r->cxt);
 	int			tcol;
 	int			p = 0;
 	ListCell   *lc;
 	int		   *cols = palloc(sizeof(int) * (td->natts + 1));
-
-	if (r->started)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("source must be a single query")));
-	r->started = true;
 
 	tcol = RequireColumn(td, spec->target, "target");
 	if (MlpNumKindOf(TupleDescAttr(td, tcol)->atttypid) == MLP_NUM_NONE ||
@@ -335,47 +329,106 @@ ReceiverStartup(DestReceiver *self, int operation, TupleDesc td)
 				 errhint("A model needs at least one column besides the target.")));
 	cols[p] = tcol;
 
-	r->ncols = p + 1;
-	r->attno = cols;
-	r->kind = palloc(sizeof(MlpNumKind) * r->ncols);
-	r->nnull = palloc0(sizeof(int64) * r->ncols);
-	ds->p = p;
-	ds->names = palloc(sizeof(char *) * r->ncols);
-	ds->types = palloc(sizeof(char *) * r->ncols);
-	r->natts_needed = 0;
-	for (int j = 0; j < r->ncols; j++)
+	out->p = p;
+	out->ncols = p + 1;
+	out->attno = cols;
+	out->kind = palloc(sizeof(MlpNumKind) * out->ncols);
+	out->names = palloc(sizeof(char *) * out->ncols);
+	out->types = palloc(sizeof(char *) * out->ncols);
+	out->natts_needed = 0;
+	out->has_numeric = false;
+	for (int j = 0; j < out->ncols; j++)
 	{
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
 
-		r->kind[j] = MlpNumKindOf(a->atttypid);
-		r->needs_rowcxt |= (r->kind[j] == MLP_NUM_NUMERIC);
-		ds->names[j] = pstrdup(NameStr(a->attname));
-		ds->types[j] = format_type_be(a->atttypid);
-		r->natts_needed = Max(r->natts_needed, cols[j] + 1);
+		out->kind[j] = MlpNumKindOf(a->atttypid);
+		out->has_numeric |= (out->kind[j] == MLP_NUM_NUMERIC);
+		out->names[j] = pstrdup(NameStr(a->attname));
+		out->types[j] = format_type_be(a->atttypid);
+		out->natts_needed = Max(out->natts_needed, cols[j] + 1);
 	}
-	ds->m.ncols = r->ncols;
-	ds->m.nrows = 0;
-	ds->m.cap = 0;
-	ds->m.data = NULL;
-	MemoryContextSwitchTo(old);
 }
 
-/* Grow the matrix (capacity doubling), within mlpipe.max_memory. */
-static void
-GrowMatrix(MatrixReceiver *r)
+/* The 64-bit finalizer of splitmix64: a cheap, well-mixed hash step. */
+static inline uint64
+Mix64(uint64 z)
 {
-	MlpMatrix  *m = &r->ds->m;
-	Size		rowbytes = mul_size(sizeof(double), (Size) m->ncols);
+	z = (z ^ (z >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/*
+ * Rows whose seeded hash is below this go to the test split.  Each row
+ * decides alone, from its own values, so the split is the same for any scan
+ * order and any division of the rows between processes.
+ */
+uint64
+MlpSplitThreshold(double test_size)
+{
+	if (test_size <= 0)
+		return 0;
+	return (uint64) ldexp(test_size, 64);
+}
+
+/* Start an empty matrix for the given columns, in the current context. */
+void
+MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
+			pg_atomic_uint64 *shared_bytes, int64 seed, uint64 threshold)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->cols = cols;
+	sink->cxt = CurrentMemoryContext;
+	sink->rowcxt = cols->has_numeric ?
+		AllocSetContextCreate(CurrentMemoryContext, "mlpipe row",
+							  ALLOCSET_SMALL_SIZES) : NULL;
+	sink->nnull = palloc0(sizeof(int64) * cols->ncols);
+	sink->m.ncols = cols->ncols;
+	sink->shared_bytes = shared_bytes;
+	sink->first_cap = Max(expected_rows, INITIAL_ROWS);
+	sink->threshold = threshold;
+	sink->h0 = Mix64((uint64) seed ^ UINT64CONST(0x9e3779b97f4a7c15));
+	sink->salt = palloc(sizeof(uint64) * cols->ncols);
+	sink->min = palloc(sizeof(double) * cols->ncols);
+	sink->max = palloc(sizeof(double) * cols->ncols);
+	for (int j = 0; j < cols->ncols; j++)
+	{
+		sink->salt[j] = Mix64(sink->h0 + (uint64) j);
+		sink->min[j] = INFINITY;
+		sink->max[j] = -INFINITY;
+	}
+}
+
+/*
+ * Grow the matrix (capacity doubling), within mlpipe.max_memory.  With
+ * shared_bytes, the budget is shared with the other parallel participants.
+ */
+static void
+GrowMatrix(MlpRowSink *sink)
+{
+	MlpMatrix  *m = &sink->m;
+	Size		rowbytes = add_size(mul_size(sizeof(double), (Size) m->ncols), 1);
 	Size		limit = mul_size((Size) mlpipe_max_memory_kb, 1024);
-	int64		newcap = m->cap ? m->cap * 2 : INITIAL_ROWS;
+	Size		others = 0;
+	int64		newcap = m->cap ? m->cap * 2 : sink->first_cap;
+	Size		oldbytes = mul_size(rowbytes, (Size) m->cap);
+	Size		newbytes;
 	double	   *nd;
 
-	if ((Size) newcap > limit / rowbytes)
-		newcap = (int64) (limit / rowbytes);
+	if (sink->shared_bytes)
+		others = pg_atomic_read_u64(sink->shared_bytes) - oldbytes;
+	if (others >= limit)
+		MlpCheckMemory(add_size(others, rowbytes), "the training data");
+	if ((Size) newcap > (limit - others) / rowbytes)
+		newcap = (int64) ((limit - others) / rowbytes);
 	if (newcap <= m->nrows)
-		MlpCheckMemory(mul_size(rowbytes, (Size) m->nrows + 1),
+		MlpCheckMemory(add_size(others, mul_size(rowbytes, (Size) m->nrows + 1)),
 					   "the training data");
-	nd = MemoryContextAllocExtended(r->cxt, mul_size(rowbytes, (Size) newcap),
+	newbytes = mul_size(rowbytes, (Size) newcap);
+	if (sink->shared_bytes)
+		pg_atomic_fetch_add_u64(sink->shared_bytes, newbytes - oldbytes);
+	nd = MemoryContextAllocExtended(sink->cxt,
+									mul_size(sizeof(double) * m->ncols, (Size) newcap),
 									MCXT_ALLOC_HUGE);
 	for (int j = 0; j < m->ncols; j++)
 		if (m->nrows > 0)
@@ -385,6 +438,113 @@ GrowMatrix(MatrixReceiver *r)
 		pfree(m->data);
 	m->data = nd;
 	m->cap = newcap;
+	if (sink->is_test)
+		sink->is_test = repalloc_huge(sink->is_test, (Size) newcap);
+	else
+		sink->is_test = MemoryContextAllocExtended(sink->cxt, (Size) newcap,
+												   MCXT_ALLOC_HUGE);
+}
+
+/*
+ * Append one row given as deformed values (indexed by attribute).  The row's
+ * split hash mixes the seed with the bits of each value, and the column
+ * ranges are kept up to date, so no later pass over the matrix is needed.
+ */
+void
+MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
+{
+	MlpMatrix  *m = &sink->m;
+	const MlpColumns *cols = sink->cols;
+	int64		i = m->nrows;
+	MemoryContext old = NULL;
+	uint64		h = sink->h0;
+
+	if (i == m->cap)
+		GrowMatrix(sink);
+	if (sink->rowcxt)
+		old = MemoryContextSwitchTo(sink->rowcxt);
+	for (int j = 0; j < cols->ncols; j++)
+	{
+		int			a = cols->attno[j];
+		double		v;
+
+		if (isnull[a])
+		{
+			sink->nnull[j]++;
+			v = 0;
+		}
+		else
+		{
+			v = MlpDatumToFloat8(values[a], cols->kind[j]);
+			if (unlikely(!isfinite(v)))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("column \"%s\" holds %s in the source",
+								cols->names[j], isnan(v) ? "NaN" : "Infinity"),
+						 errhint("Filter such rows out in a source query.")));
+		}
+		m->data[(Size) j * m->cap + i] = v;
+		sink->min[j] = Min(sink->min[j], v);
+		sink->max[j] = Max(sink->max[j], v);
+		if (sink->threshold)
+		{
+			uint64		bits;
+
+			if (v == 0)
+				v = 0;			/* -0.0 and 0.0 are the same value */
+			memcpy(&bits, &v, sizeof(bits));
+			h = (h ^ (bits + sink->salt[j])) * UINT64CONST(0x9fb21c651e98df25);
+			h ^= h >> 29;
+		}
+	}
+	if (sink->rowcxt)
+	{
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(sink->rowcxt);
+	}
+	sink->is_test[i] = sink->threshold && Mix64(h) < sink->threshold;
+	sink->ntest += sink->is_test[i];
+	m->nrows = i + 1;
+}
+
+/* Report NULLs found in any column, now that all rows were counted. */
+void
+MlpCheckNulls(const MlpColumns *cols, const int64 *nnull, int64 nrows)
+{
+	for (int j = 0; j < cols->ncols; j++)
+	{
+		if (nnull[j] == 0)
+			continue;
+		if (nnull[j] == nrows)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("column \"%s\" is NULL in every row", cols->names[j]),
+					 errhint("Leave the column out with exclude => ARRAY['%s'].",
+							 cols->names[j])));
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("column \"%s\" is NULL in %lld of %lld rows",
+						cols->names[j], (long long) nnull[j], (long long) nrows),
+				 errhint("Filter those rows out or fill them in a source query, e.g. with coalesce().")));
+	}
+}
+
+/* Map the result's columns to matrix columns, once the row type is known. */
+static void
+ReceiverStartup(DestReceiver *self, int operation, TupleDesc td)
+{
+	MatrixReceiver *r = (MatrixReceiver *) self;
+	MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+	if (r->started)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source must be a single query")));
+	r->started = true;
+	MlpResolveColumns(r->spec, td, &r->ds->cols);
+	MlpSinkInit(&r->sink, &r->ds->cols, r->expected_rows, NULL, r->seed,
+				r->threshold);
+	MemoryContextSwitchTo(old);
 }
 
 /* One row into the matrix. */
@@ -392,45 +552,10 @@ static bool
 ReceiverSlot(TupleTableSlot *slot, DestReceiver *self)
 {
 	MatrixReceiver *r = (MatrixReceiver *) self;
-	MlpMatrix  *m = &r->ds->m;
-	int64		i = m->nrows;
-	MemoryContext old = NULL;
 
 	CHECK_FOR_INTERRUPTS();
-	if (i == m->cap)
-		GrowMatrix(r);
-	slot_getsomeattrs(slot, r->natts_needed);
-	if (r->needs_rowcxt)
-		old = MemoryContextSwitchTo(r->rowcxt);
-	for (int j = 0; j < r->ncols; j++)
-	{
-		int			a = r->attno[j];
-		double		v;
-
-		if (slot->tts_isnull[a])
-		{
-			r->nnull[j]++;
-			v = 0;
-		}
-		else
-		{
-			v = MlpDatumToFloat8(slot->tts_values[a], r->kind[j]);
-			if (unlikely(!isfinite(v)))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("column \"%s\" holds %s in row %lld of the source",
-								r->ds->names[j], isnan(v) ? "NaN" : "Infinity",
-								(long long) (i + 1)),
-						 errhint("Filter such rows out in a source query.")));
-		}
-		m->data[(Size) j * m->cap + i] = v;
-	}
-	if (r->needs_rowcxt)
-	{
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(r->rowcxt);
-	}
-	m->nrows = i + 1;
+	slot_getsomeattrs(slot, r->ds->cols.natts_needed);
+	MlpSinkAdd(&r->sink, slot->tts_values, slot->tts_isnull);
 	return true;
 }
 
@@ -445,11 +570,12 @@ ReceiverDestroy(DestReceiver *self)
 }
 
 /*
- * Load a source into a dataset allocated in the current memory context.
- * NULLs are counted during the scan and reported per column at the end.
+ * Load a source into a dataset allocated in the current memory context,
+ * through SPI with our receiver.  NULLs are counted during the scan and
+ * reported per column at the end.
  */
 MlpDataset *
-MlpLoadSource(const MlpSourceSpec *spec)
+MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 {
 	MatrixReceiver *r = palloc0(sizeof(MatrixReceiver));
 	MlpDataset *ds = palloc0(sizeof(MlpDataset));
@@ -465,8 +591,9 @@ MlpLoadSource(const MlpSourceSpec *spec)
 	r->spec = spec;
 	r->ds = ds;
 	r->cxt = CurrentMemoryContext;
-	r->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "mlpipe row",
-									  ALLOCSET_SMALL_SIZES);
+	r->seed = seed;
+	r->threshold = threshold;
+	r->expected_rows = INITIAL_ROWS;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -484,24 +611,40 @@ MlpLoadSource(const MlpSourceSpec *spec)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("source query returned no result columns")));
-
-	for (int j = 0; j < ds->m.ncols; j++)
-	{
-		if (r->nnull[j] == 0)
-			continue;
-		if (r->nnull[j] == ds->m.nrows)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("column \"%s\" is NULL in every row", ds->names[j]),
-					 errhint("Leave the column out with exclude => ARRAY['%s'].",
-							 ds->names[j])));
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("column \"%s\" is NULL in %lld of %lld rows",
-						ds->names[j], (long long) r->nnull[j],
-						(long long) ds->m.nrows),
-				 errhint("Filter those rows out or fill them in a source query, e.g. with coalesce().")));
-	}
-	MemoryContextDelete(r->rowcxt);
+	MlpCheckNulls(&ds->cols, r->sink.nnull, r->sink.m.nrows);
+	ds->m = r->sink.m;
+	ds->is_test = r->sink.is_test;
+	ds->ntest = r->sink.ntest;
+	ds->min = r->sink.min;
+	ds->max = r->sink.max;
+	ds->p = ds->cols.p;
+	ds->names = ds->cols.names;
+	ds->types = ds->cols.types;
+	if (r->sink.rowcxt)
+		MemoryContextDelete(r->sink.rowcxt);
 	return ds;
+}
+
+/*
+ * The plain table a source names, when mlpipe may scan it directly (in
+ * parallel): an ordinary table the user can read in full, without row-level
+ * security.  InvalidOid for queries, views and everything else.
+ */
+Oid
+MlpSourceTable(const char *source)
+{
+	List	   *names;
+	Oid			relid;
+
+	if (LooksLikeQuery(source))
+		return InvalidOid;
+	names = stringToQualifiedNameList(source);
+	relid = RangeVarGetRelid(makeRangeVarFromNameList(names), AccessShareLock, true);
+	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION)
+		return InvalidOid;
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return InvalidOid;
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		return InvalidOid;
+	return relid;
 }

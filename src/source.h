@@ -6,7 +6,9 @@
 #define MLPIPE_SOURCE_H
 
 #include "matrix.h"
+#include "access/tupdesc.h"
 #include "nodes/pg_list.h"
+#include "port/atomics.h"
 
 /* how a column's Datum becomes a float8 */
 typedef enum MlpNumKind
@@ -29,9 +31,47 @@ typedef struct MlpSourceSpec
 	List	   *exclude;		/* of char * */
 } MlpSourceSpec;
 
+/* which attributes of a row type feed which matrix columns */
+typedef struct MlpColumns
+{
+	int			p;				/* features; the target is column p */
+	int			ncols;			/* p + 1 */
+	int		   *attno;			/* 0-based attribute of each matrix column */
+	MlpNumKind *kind;
+	char	  **names;
+	char	  **types;
+	int			natts_needed;	/* deform this many attributes */
+	bool		has_numeric;	/* conversions allocate: use a row context */
+} MlpColumns;
+
+/* appends converted rows to a growing column-major matrix */
+typedef struct MlpRowSink
+{
+	MlpMatrix	m;
+	const MlpColumns *cols;
+	int64	   *nnull;			/* NULLs seen per matrix column */
+	MemoryContext cxt;
+	MemoryContext rowcxt;
+	pg_atomic_uint64 *shared_bytes; /* parallel: bytes held by all loaders */
+	int64		first_cap;
+	/* the split, decided per row as it arrives (see MlpSplitThreshold) */
+	uint64		threshold;
+	uint64		h0;
+	uint64	   *salt;			/* per column */
+	uint8	   *is_test;		/* per row, same capacity as the matrix */
+	int64		ntest;
+	double	   *min;			/* per column */
+	double	   *max;
+} MlpRowSink;
+
 typedef struct MlpDataset
 {
 	MlpMatrix	m;				/* features in columns 0..p-1, target in p */
+	MlpColumns	cols;
+	uint8	   *is_test;		/* per row */
+	int64		ntest;
+	double	   *min;			/* per column */
+	double	   *max;
 	int			p;
 	char	  **names;			/* p + 1 column names */
 	char	  **types;			/* p + 1 type names */
@@ -41,6 +81,16 @@ typedef struct MlpDataset
 extern MlpNumKind MlpNumKindOf(Oid typid);
 extern double MlpDatumToFloat8(Datum d, MlpNumKind kind);
 extern char *MlpSourceQuery(const char *source);
-extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec);
+extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec, int64 seed,
+								 uint64 threshold);
+extern uint64 MlpSplitThreshold(double test_size);
+extern Oid	MlpSourceTable(const char *source);
+extern void MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td,
+							  MlpColumns *out);
+extern void MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols,
+						int64 expected_rows, pg_atomic_uint64 *shared_bytes,
+						int64 seed, uint64 threshold);
+extern void MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull);
+extern void MlpCheckNulls(const MlpColumns *cols, const int64 *nnull, int64 nrows);
 
 #endif							/* MLPIPE_SOURCE_H */

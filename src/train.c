@@ -25,7 +25,9 @@
 #include "metrics.h"
 #include "model.h"
 #include "source.h"
-#include "split.h"
+#include "parallel.h"
+#include "part.h"
+#include "comoments.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_train);
 
@@ -90,27 +92,84 @@ AppendJsonList(StringInfo s, List *l, bool given)
 	appendStringInfoChar(s, ']');
 }
 
-/* Regression metrics of the model over the given rows. */
-static MlpRegMetrics
-Evaluate(const MlpModel *model, const MlpMatrix *X, const int64 *rows,
-		 int64 nrows)
+/* the training rows: one part, or the leader's part of a parallel run */
+typedef struct TrainRows
 {
-	double		st[REGM_LEN] = {0};
-	int			p = model->nfeatures;
-	double	   *x = palloc(sizeof(double) * p);
+	MlpColumns	cols;
+	MlpPart		part;
+	MlpParallel *par;
+	MlpSummary	sum;
+	const double *center;		/* training means, for the residual */
+} TrainRows;
 
-	for (int64 r = 0; r < nrows; r++)
+/* Load the rows: in parallel from a large table, else through SPI. */
+static void
+LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
+		 uint64 threshold)
+{
+	Oid			relid = MlpSourceTable(spec->source);
+	MlpDataset *ds;
+	int64	   *nonull;
+
+	memset(rows, 0, sizeof(*rows));
+	if (OidIsValid(relid))
 	{
-		int64		i = rows[r];
-
-		if ((r & 0x3fff) == 0)
-			CHECK_FOR_INTERRUPTS();
-		for (int j = 0; j < p; j++)
-			x[j] = MLP_AT(X, i, j);
-		RegMetricsAccum(st, MLP_AT(X, i, p), model->est->predict(model->state, x));
+		rows->par = MlpParallelBegin(relid, spec, seed, threshold, &rows->cols,
+									 &rows->part, &rows->sum);
+		if (rows->par)
+		{
+			ereport(DEBUG1,
+					(errmsg_internal("mlpipe: training with %d parallel workers",
+									 MlpParallelWorkers(rows->par))));
+			MlpCheckNulls(&rows->cols, rows->sum.nnull, rows->sum.nrows);
+			return;
+		}
 	}
-	pfree(x);
-	return RegMetricsFinal(st);
+	ds = MlpLoadSource(spec, seed, threshold);
+	rows->cols = ds->cols;
+	rows->part.m = ds->m;
+	rows->part.p = ds->p;
+	rows->part.is_test = ds->is_test;
+	rows->part.ntest = ds->ntest;
+	nonull = palloc0(sizeof(int64) * ds->m.ncols);
+	SummaryInit(&rows->sum, ds->m.ncols);
+	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
+			   nonull, ds->min, ds->max);
+}
+
+/* MlpResidualFn over the training rows, wherever they are. */
+static void
+RowsResidual(void *arg, const double *coef, double *g)
+{
+	TrainRows  *rows = arg;
+
+	if (rows->par)
+		MlpParallelResidual(rows->par, rows->center, coef, g);
+	else
+		PartResidual(&rows->part, rows->center, coef, g);
+}
+
+/* Refuse constant columns: they carry no information and break scaling. */
+static void
+CheckNotConstant(const TrainRows *rows)
+{
+	const MlpColumns *cols = &rows->cols;
+
+	for (int j = 0; j <= cols->p; j++)
+	{
+		if (rows->sum.min[j] != rows->sum.max[j])
+			continue;
+		if (j == cols->p)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" is constant", cols->names[j]),
+					 errdetail("Every row has the value %g.", rows->sum.min[j])));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("feature column \"%s\" is constant", cols->names[j]),
+				 errdetail("Every row has the value %g.", rows->sum.min[j]),
+				 errhint("Leave it out with exclude => ARRAY['%s'].", cols->names[j])));
+	}
 }
 
 /* Store a split's metrics as rows and as a JSON object. */
@@ -123,32 +182,6 @@ StoreMetrics(int64 model_id, const char *split, MlpRegMetrics m, StringInfo js)
 	CatalogInsertMetric(model_id, split, "r2", NULL, m.r2);
 	appendStringInfo(js, "\"%s\": {\"mse\": %.17g, \"rmse\": %.17g, \"mae\": %.17g, \"r2\": %.17g}",
 					 split, m.mse, m.rmse, m.mae, m.r2);
-}
-
-/* Refuse constant columns: they carry no information and break scaling. */
-static void
-CheckNotConstant(const MlpDataset *ds)
-{
-	for (int j = 0; j <= ds->p; j++)
-	{
-		const double *c = MLP_COL(&ds->m, j);
-		bool		constant = true;
-
-		for (int64 i = 1; i < ds->m.nrows && constant; i++)
-			constant = (c[i] == c[0]);
-		if (!constant)
-			continue;
-		if (j == ds->p)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("target column \"%s\" is constant", ds->names[j]),
-					 errdetail("Every row has the value %g.", c[0])));
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("feature column \"%s\" is constant", ds->names[j]),
-				 errdetail("Every row has the value %g.", c[0]),
-				 errhint("Leave it out with exclude => ARRAY['%s'].", ds->names[j])));
-	}
 }
 
 /* Whether a new model should go live under the if_better rule. */
@@ -189,12 +222,14 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	const MlpEstimator *est;
 	double	   *hp;
 	MlpSourceSpec spec;
-	MlpDataset *ds;
-	int64	   *train_rows;
-	int64	   *test_rows;
+	TrainRows	rows;
 	int64		ntrain;
 	int64		ntest;
-	MlpTrainSet ts;
+	int			k;
+	double	   *train_st;
+	double	   *test_st;
+	double		train_ms[REGM_LEN];
+	double		test_ms[REGM_LEN];
 	MlpModel	model;
 	TimestampTz start = GetCurrentTimestamp();
 	double		seconds;
@@ -264,48 +299,62 @@ mlpipe_train(PG_FUNCTION_ARGS)
 									 ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(traincxt);
 
-	/* load */
+	/* load and split: each row's seeded hash decides its side */
 	spec.source = source;
 	spec.target = target;
 	spec.features = features;
 	spec.exclude = exclude;
-	ds = MlpLoadSource(&spec);
-	if (ds->m.nrows == 0)
+	LoadRows(&rows, &spec, seed, MlpSplitThreshold(test_size));
+	if (rows.sum.nrows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("source has no rows")));
-	CheckNotConstant(ds);
-
-	/* split */
-	MlpSplitRows(&ds->m, test_size, seed, &train_rows, &ntrain, &test_rows, &ntest);
-	if (ntrain <= ds->p)
+	CheckNotConstant(&rows);
+	ntest = rows.sum.ntest;
+	ntrain = rows.sum.nrows - ntest;
+	if (ntrain <= rows.cols.p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("training split has %lld rows for %d features",
-						(long long) ntrain, ds->p),
+						(long long) ntrain, rows.cols.p),
 				 errdetail("A model needs more training rows than features."),
 				 errhint("Use fewer features, more rows, or a smaller test_size.")));
+	if (test_size > 0 && ntest == 0)
+		ereport(NOTICE,
+				(errmsg("no row fell into the test split; metrics are for the training rows only"),
+				 errhint("Use more rows or a larger test_size.")));
 
-	/* fit */
-	ts.X = &ds->m;
-	ts.p = ds->p;
-	ts.rows = train_rows;
-	ts.nrows = ntrain;
+	/* fit from the training co-moments */
+	k = rows.cols.ncols;
+	train_st = palloc(sizeof(double) * COMOM_LEN(k));
+	test_st = palloc(sizeof(double) * COMOM_LEN(k));
+	if (rows.par)
+		MlpParallelComoments(rows.par, train_st, test_st);
+	else
+		PartComoments(&rows.part, train_st, test_st);
+	rows.center = COMOM_MEAN(train_st);
 	memset(&model, 0, sizeof(model));
 	model.est = est;
 	model.task = est->task;
-	model.nfeatures = ds->p;
-	model.features = ds->names;
-	model.feature_types = ds->types;
-	model.target = ds->names[ds->p];
-	model.target_type = ds->types[ds->p];
-	model.state = est->fit(est, &ts, hp);
+	model.nfeatures = rows.cols.p;
+	model.features = rows.cols.names;
+	model.feature_types = rows.cols.types;
+	model.target = rows.cols.names[rows.cols.p];
+	model.target_type = rows.cols.types[rows.cols.p];
+	model.state = est->fit_stats(est, train_st, hp, RowsResidual, &rows);
 	seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
 
 	/* evaluate */
-	train_m = Evaluate(&model, &ds->m, train_rows, ntrain);
+	if (rows.par)
+	{
+		MlpParallelEvaluate(rows.par, est, model.state, train_ms, test_ms);
+		MlpParallelEnd(rows.par);
+	}
+	else
+		PartEvaluate(&rows.part, est, model.state, train_ms, test_ms);
+	train_m = RegMetricsFinal(train_ms);
 	if (ntest > 0)
-		test_m = Evaluate(&model, &ds->m, test_rows, ntest);
+		test_m = RegMetricsFinal(test_ms);
 
 	/* the training spec: enough to retrain later */
 	initStringInfo(&specjs);
@@ -329,10 +378,10 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	nm.task = MlpTaskName(est->task);
 	nm.hyperparams = MlpHyperparamsJson(est, hp);
 	nm.spec = specjs.data;
-	nm.nfeatures = ds->p;
-	nm.features = ds->names;
-	nm.feature_types = ds->types;
-	nm.target = ds->names[ds->p];
+	nm.nfeatures = rows.cols.p;
+	nm.features = rows.cols.names;
+	nm.feature_types = rows.cols.types;
+	nm.target = rows.cols.names[rows.cols.p];
 	nm.n_train = ntrain;
 	nm.n_test = ntest;
 	nm.train_seconds = seconds;

@@ -169,17 +169,13 @@ PLAN_SCAN=$(plan_shape "$Q_SCAN")
 PLAN_PREDICT=$(plan_shape "$Q_PREDICT")
 PLAN_AGG=$(plan_shape "$Q_AGG")
 
-# Where training spends its time: one extra (untimed-for-the-table) run with
-# auto_explain in this session only, reporting the duration and plan of the
-# source query mlpipe_train runs through SPI.  models.train_seconds covers
-# load + split + fit; the rest of the call is evaluate + store + deploy.
-BREAKDOWN="not available (auto_explain could not be loaded)"
-PLAN_TRAIN="unknown"
-if out=$(psql_q 2>"$scratch/ae.log" <<SQL
-LOAD 'auto_explain';
-SET auto_explain.log_min_duration = 0;
-SET auto_explain.log_nested_statements = on;
-SET client_min_messages = log;
+# How training read the table: mlpipe_train reports the number of parallel
+# workers at DEBUG1 when it scans a table in parallel.  models.train_seconds
+# covers load + split + fit; the rest of the call is evaluate + store.
+PLAN_TRAIN="serial (one process)"
+BREAKDOWN="not available"
+if out=$(psql_q 2>"$scratch/train.log" <<SQL
+SET client_min_messages = debug1;
 SELECT bench_once(\$bench\$$Q_TRAIN\$bench\$);
 RESET client_min_messages;
 SELECT train_seconds * 1000 FROM mlpipe.models ORDER BY id DESC LIMIT 1;
@@ -187,21 +183,13 @@ SQL
 ); then
     total=$(sed -n 1p <<<"$out")
     fitted=$(sed -n 2p <<<"$out")
-    # The source query is the nested statement that reads bench and is not
-    # one of mlpipe's own catalog statements.
-    read -r load shape < <(awk '
-        /LOG:  duration: / { d = $0; sub(/.*duration: /, "", d); sub(/ ms.*/, "", d); inplan = 0 }
-        /Query Text:/ { if (!found && $0 ~ /bench/ && $0 !~ /mlpipe/) { found = 1; inplan = 1; ld = d } ; next }
-        inplan && /Gather/ { gather = 1 }
-        inplan && /Seq Scan/ && !node { node = "Seq Scan" }
-        END { if (found) print ld, (gather ? "parallel(Gather)" : "serial(" (node ? node : "?") ")") }
-    ' "$scratch/ae.log" | sed 's/serial(Seq Scan)/serial_Seq_Scan/')
-    if [[ -n "${load:-}" ]]; then
-        PLAN_TRAIN=${shape//_/ }
-        BREAKDOWN=$(awk -v t="$total" -v f="$fitted" -v l="$load" 'BEGIN {
-            printf "load %.0f ms (%.0f%%), split+fit %.0f ms (%.0f%%), evaluate+store %.0f ms (%.0f%%); total %.0f ms",
-                l, 100*l/t, f-l, 100*(f-l)/t, t-f, 100*(t-f)/t, t }')
+    workers=$(sed -n 's/.*mlpipe: training with \([0-9]*\) parallel workers.*/\1/p' "$scratch/train.log" | head -1)
+    if [[ -n "$workers" ]]; then
+        PLAN_TRAIN="parallel, leader + $workers workers each loading a share of the table"
     fi
+    BREAKDOWN=$(awk -v t="$total" -v f="$fitted" 'BEGIN {
+        printf "load+split+fit %.0f ms (%.0f%%), evaluate+store %.0f ms (%.0f%%); total %.0f ms",
+            f, 100*f/t, t-f, 100*(t-f)/t, t }')
 fi
 
 # ---------------------------------------------------------------------------
@@ -266,10 +254,10 @@ printf '  %-34s %7s   (info)\n' "sklearn predict / mlpipe (f/c)" "$(ratio "$SK_P
 echo
 echo "plans (max_parallel_workers_per_gather = $MPWG)"
 echo "  (a) scan:               $PLAN_SCAN"
-echo "  (b) train source query: $PLAN_TRAIN"
+echo "  (b) train:              $PLAN_TRAIN"
 echo "  (c) predict:            $PLAN_PREDICT"
 echo "  (d) aggregate:          $PLAN_AGG"
-echo "train breakdown (one extra run, auto_explain): $BREAKDOWN"
+echo "train breakdown (one extra run): $BREAKDOWN"
 echo
 echo "machine"
 echo "  nproc:      $(nproc)"

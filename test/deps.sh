@@ -4,6 +4,7 @@
 #
 #   postgresql-15, postgresql-server-dev-15   server + PGXS headers/pg_regress
 #   libopenblas-dev, liblapacke-dev           BLAS/LAPACK the extension links to
+#   libopenblas-serial-dev                    the single-threaded OpenBLAS build used
 #   gcc, make                                 the build
 #   python3-sklearn, python3-numpy            only the benchmark/reference script
 #
@@ -14,6 +15,7 @@ PACKAGES=(
     postgresql-15
     postgresql-server-dev-15
     libopenblas-dev
+    libopenblas-serial-dev
     liblapacke-dev
     gcc
     make

@@ -8,7 +8,6 @@
  */
 #include "postgres.h"
 
-#include <cblas.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -19,9 +18,7 @@
 #include "comoments.h"
 #include "estimator.h"
 #include "linsolve.h"
-#include "miscadmin.h"
 
-#define REFINE_BLOCK 512
 #define REFINE_STEPS 3
 /* refine when the standardised system's condition number passes 1e7 */
 #define REFINE_RCOND 1e-7
@@ -83,71 +80,22 @@ LinearParams(const MlpEstimator *est, const double *hp)
 }
 
 /*
- * g = Xc'(yc - Xc b) - alpha b over the training rows, with Xc and yc
- * centred on the co-moment means: the residual of the normal equations,
- * computed from the data rather than from the Gram matrix.
- */
-static void
-NormalResidual(const MlpTrainSet *ts, const double *st, const double *b,
-			   double alpha, double *g)
-{
-	int			p = ts->p;
-	const double *mean = COMOM_MEAN(st);
-	double	   *blk = palloc(sizeof(double) * REFINE_BLOCK * p);
-	double	   *r = palloc(sizeof(double) * REFINE_BLOCK);
-
-	for (int j = 0; j < p; j++)
-		g[j] = -alpha * b[j];
-	for (int64 start = 0; start < ts->nrows; start += REFINE_BLOCK)
-	{
-		int			nb = (int) Min((int64) REFINE_BLOCK, ts->nrows - start);
-
-		CHECK_FOR_INTERRUPTS();
-		for (int j = 0; j <= p; j++)
-		{
-			const double *src = MLP_COL(ts->X, j);
-			double	   *dst = (j < p) ? blk + (Size) j * nb : r;
-
-			for (int i = 0; i < nb; i++)
-			{
-				int64		row = ts->rows ? ts->rows[start + i] : start + i;
-
-				dst[i] = src[row] - mean[j];
-			}
-		}
-		/* r = yc - Xc b, then g += Xc' r */
-		cblas_dgemv(CblasColMajor, CblasNoTrans, nb, p, -1.0, blk, nb, b, 1,
-					1.0, r, 1);
-		cblas_dgemv(CblasColMajor, CblasTrans, nb, p, 1.0, blk, nb, r, 1,
-					1.0, g, 1);
-	}
-	pfree(blk);
-	pfree(r);
-}
-
-/*
- * Co-moments of the training rows, then the solver.  OLS and ridge then
- * take a few steps of iterative refinement against the data itself (the
- * corrected semi-normal equations): the Gram matrix alone limits accuracy
- * to cond(X)^2 times the rounding unit, the refined answer is as good as a
- * QR factorisation of X.  Well-conditioned systems are already exact to
- * about 1e-9 relative or better, and skip the extra passes.
+ * Solve from the co-moments.  OLS and ridge then take a few steps of
+ * iterative refinement against the data itself (the corrected semi-normal
+ * equations): the Gram matrix alone limits accuracy to cond(X)^2 times the
+ * rounding unit, the refined answer is as good as a QR factorisation of X.
+ * Well-conditioned systems are already exact to about 1e-9 relative or
+ * better, and skip the extra passes.
  */
 static void *
-LinearFit(const MlpEstimator *est, const MlpTrainSet *ts, const double *hp)
+LinearFitStats(const MlpEstimator *est, const double *st, const double *hp,
+			   MlpResidualFn residual, void *arg)
 {
-	int			k = ts->p + 1;
-	int			p = ts->p;
-	double	   *st = palloc(sizeof(double) * COMOM_LEN(k));
-	int		   *cols = palloc(sizeof(int) * k);
+	int			p = COMOM_K(st) - 1;
 	MlpLinearParams prm = LinearParams(est, hp);
 	MlpLinearFit fit;
 	LinearState *s = palloc(sizeof(LinearState));
 
-	for (int j = 0; j < k; j++)
-		cols[j] = j;
-	ComomentsInit(st, k);
-	ComomentsAddMatrix(st, ts->X, cols, ts->rows, ts->nrows);
 	LinearSolve(st, &prm, &fit);
 	if (!fit.converged)
 		ereport(WARNING,
@@ -156,7 +104,7 @@ LinearFit(const MlpEstimator *est, const MlpTrainSet *ts, const double *hp)
 				 errhint("Raise max_iter or tol in hyperparams.")));
 
 	if ((prm.kind == MLP_LIN_OLS || prm.kind == MLP_LIN_RIDGE) &&
-		(fit.rank_deficient || fit.rcond < REFINE_RCOND))
+		(fit.rank_deficient || fit.rcond < REFINE_RCOND) && residual != NULL)
 	{
 		double		alpha = (prm.kind == MLP_LIN_RIDGE) ? prm.alpha : 0.0;
 		double	   *g = palloc(sizeof(double) * p);
@@ -167,7 +115,10 @@ LinearFit(const MlpEstimator *est, const MlpTrainSet *ts, const double *hp)
 			double		dmax = 0;
 			double		bmax = 0;
 
-			NormalResidual(ts, st, fit.coef, alpha, g);
+			memset(g, 0, sizeof(double) * p);
+			residual(arg, fit.coef, g);
+			for (int j = 0; j < p; j++)
+				g[j] -= alpha * fit.coef[j];
 			LinearSolveRhs(st, alpha, g, delta, NULL);
 			for (int j = 0; j < p; j++)
 			{
@@ -186,8 +137,6 @@ LinearFit(const MlpEstimator *est, const MlpTrainSet *ts, const double *hp)
 	s->p = p;
 	s->intercept = fit.intercept;
 	s->coef = fit.coef;
-	pfree(st);
-	pfree(cols);
 	return s;
 }
 
@@ -263,25 +212,25 @@ LinearCoefficients(const void *state, char **features, MlpCoefEmit emit,
 
 const MlpEstimator mlp_linear_regression = {
 	"linear_regression", 1, MLP_TASK_REGRESSION, NULL, 0,
-	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
 	LinearCoefficients
 };
 
 const MlpEstimator mlp_ridge = {
 	"ridge", 2, MLP_TASK_REGRESSION, ridge_params, lengthof(ridge_params),
-	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
 	LinearCoefficients
 };
 
 const MlpEstimator mlp_lasso = {
 	"lasso", 3, MLP_TASK_REGRESSION, lasso_params, lengthof(lasso_params),
-	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
 	LinearCoefficients
 };
 
 const MlpEstimator mlp_elastic_net = {
 	"elastic_net", 4, MLP_TASK_REGRESSION, enet_params, lengthof(enet_params),
-	LinearFit, LinearPredict, LinearSerialize, LinearDeserialize,
+	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
 	LinearCoefficients
 };
 
@@ -302,7 +251,7 @@ mlpipe_linear_solve(PG_FUNCTION_ARGS)
 	Datum	   *out;
 	int			p = COMOM_K(st) - 1;
 
-	if (est == NULL || est->fit != LinearFit)
+	if (est == NULL || est->fit_stats != LinearFitStats)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"%s\" is not a linear algorithm", algorithm),

@@ -1,0 +1,203 @@
+/*
+ * part.c
+ *	  The passes of training over one part of the rows: the split, column
+ *	  ranges, co-moments, the normal-equation residual and the metrics.
+ */
+#include "postgres.h"
+
+#include <cblas.h>
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "comoments.h"
+#include "metrics.h"
+#include "part.h"
+
+#define BLOCK_ROWS 512
+
+/* An empty summary of ncols columns. */
+void
+SummaryInit(MlpSummary *sum, int ncols)
+{
+	sum->nrows = 0;
+	sum->ntest = 0;
+	sum->nnull = palloc0(sizeof(int64) * ncols);
+	sum->min = palloc(sizeof(double) * ncols);
+	sum->max = palloc(sizeof(double) * ncols);
+	for (int j = 0; j < ncols; j++)
+	{
+		sum->min[j] = INFINITY;
+		sum->max[j] = -INFINITY;
+	}
+}
+
+/* Add one part's load results to a summary. */
+void
+SummaryAdd(MlpSummary *sum, int ncols, int64 nrows, int64 ntest,
+		   const int64 *nnull, const double *min, const double *max)
+{
+	sum->nrows += nrows;
+	sum->ntest += ntest;
+	for (int j = 0; j < ncols; j++)
+	{
+		sum->nnull[j] += nnull[j];
+		sum->min[j] = Min(sum->min[j], min[j]);
+		sum->max[j] = Max(sum->max[j], max[j]);
+	}
+}
+
+/* Centre a b x k column-major block on its own means, into bst. */
+static void
+CenterBlock(double *blk, int b, int k, double *bst)
+{
+	double	   *bmean = COMOM_MEAN(bst);
+
+	for (int j = 0; j < k; j++)
+	{
+		double	   *col = blk + (Size) j * b;
+		double		s = 0;
+
+		for (int r = 0; r < b; r++)
+			s += col[r];
+		bmean[j] = s / b;
+		for (int r = 0; r < b; r++)
+			col[r] -= bmean[j];
+	}
+}
+
+/*
+ * Add a gathered block to a split's co-moments: centred on its own mean,
+ * one BLAS rank-k update, then Chan's merge.
+ */
+static void
+AddBlock(double *st, double *blk, int b, int k, double *bst)
+{
+	if (b == 0)
+		return;
+	ComomentsInit(bst, k);
+	CenterBlock(blk, b, k, bst);
+	COMOM_N(bst) = b;
+	cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, k, b,
+				1.0, blk, b, 0.0, COMOM_C(bst), k);
+	ComomentsMerge(st, bst);
+}
+
+/*
+ * Co-moments of the train and of the test rows (each COMOM_LEN(p + 1)), in
+ * one pass: each block of rows is divided between two buffers.
+ */
+void
+PartComoments(const MlpPart *part, double *train, double *test)
+{
+	const MlpMatrix *m = &part->m;
+	int			k = m->ncols;
+	double	   *tr = palloc(sizeof(double) * BLOCK_ROWS * k);
+	double	   *te = palloc(sizeof(double) * BLOCK_ROWS * k);
+	double	   *bst = palloc(sizeof(double) * COMOM_LEN(k));
+	int			itr[BLOCK_ROWS];
+	int			ite[BLOCK_ROWS];
+
+	ComomentsInit(train, k);
+	ComomentsInit(test, k);
+	for (int64 start = 0; start < m->nrows; start += BLOCK_ROWS)
+	{
+		int			b = (int) Min((int64) BLOCK_ROWS, m->nrows - start);
+		int			ntr = 0;
+		int			nte = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int r = 0; r < b; r++)
+		{
+			if (part->is_test[start + r])
+				ite[nte++] = r;
+			else
+				itr[ntr++] = r;
+		}
+		for (int j = 0; j < k; j++)
+		{
+			const double *src = MLP_COL(m, j) + start;
+
+			if (nte == 0)
+				memcpy(tr + (Size) j * ntr, src, sizeof(double) * ntr);
+			else
+			{
+				for (int r = 0; r < ntr; r++)
+					tr[(Size) j * ntr + r] = src[itr[r]];
+				for (int r = 0; r < nte; r++)
+					te[(Size) j * nte + r] = src[ite[r]];
+			}
+		}
+		AddBlock(train, tr, ntr, k, bst);
+		AddBlock(test, te, nte, k, bst);
+	}
+	pfree(tr);
+	pfree(te);
+	pfree(bst);
+}
+
+/*
+ * g += Xc'(yc - Xc b) over the training rows, Xc and yc centred on center
+ * (the training means): the residual of the normal equations computed from the
+ * data, for iterative refinement.
+ */
+void
+PartResidual(const MlpPart *part, const double *center, const double *coef,
+			 double *g)
+{
+	const MlpMatrix *m = &part->m;
+	int			p = part->p;
+	int			k = p + 1;
+	double	   *blk = palloc(sizeof(double) * BLOCK_ROWS * k);
+	int			idx[BLOCK_ROWS];
+
+	for (int64 start = 0; start < m->nrows; start += BLOCK_ROWS)
+	{
+		int			n = (int) Min((int64) BLOCK_ROWS, m->nrows - start);
+		int			b = 0;
+		double	   *r;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < n; i++)
+			if (!part->is_test[start + i])
+				idx[b++] = i;
+		if (b == 0)
+			continue;
+		for (int j = 0; j < k; j++)
+		{
+			const double *src = MLP_COL(m, j) + start;
+
+			for (int i = 0; i < b; i++)
+				blk[(Size) j * b + i] = src[idx[i]] - center[j];
+		}
+		r = blk + (Size) p * b;	/* the centred target column */
+		cblas_dgemv(CblasColMajor, CblasNoTrans, b, p, -1.0, blk, b, coef, 1,
+					1.0, r, 1);
+		cblas_dgemv(CblasColMajor, CblasTrans, b, p, 1.0, blk, b, r, 1,
+					1.0, g, 1);
+	}
+	pfree(blk);
+}
+
+/* Regression metric states of the model over the train and the test rows. */
+void
+PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
+			 double *train_met, double *test_met)
+{
+	const MlpMatrix *m = &part->m;
+	int			p = part->p;
+	double	   *x = palloc(sizeof(double) * p);
+
+	memset(train_met, 0, sizeof(double) * REGM_LEN);
+	memset(test_met, 0, sizeof(double) * REGM_LEN);
+	for (int64 i = 0; i < m->nrows; i++)
+	{
+		if ((i & 0x3fff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < p; j++)
+			x[j] = MLP_AT(m, i, j);
+		RegMetricsAccum(part->is_test[i] ? test_met : train_met,
+						MLP_AT(m, i, p), est->predict(state, x));
+	}
+	pfree(x);
+}

@@ -1,0 +1,45 @@
+/*
+ * part.h
+ *	  One participant's share of the training rows, and the passes training
+ *	  makes over it.
+ *
+ * A serial training has one part (the whole source); a parallel training
+ * has one per process, each scanned from a share of the table.  Every pass
+ * produces partial results that merge exactly (co-moments by Chan's
+ * formulas, metric states, plain sums), so the answer does not depend on
+ * how the rows were divided.
+ */
+#ifndef MLPIPE_PART_H
+#define MLPIPE_PART_H
+
+#include "estimator.h"
+#include "matrix.h"
+
+/* what the load pass found, summed over parts */
+typedef struct MlpSummary
+{
+	int64		nrows;
+	int64		ntest;
+	int64	   *nnull;			/* per column */
+	double	   *min;			/* per column */
+	double	   *max;
+} MlpSummary;
+
+typedef struct MlpPart
+{
+	MlpMatrix	m;				/* features 0..p-1, target p */
+	int			p;
+	uint8	   *is_test;		/* per row */
+	int64		ntest;
+} MlpPart;
+
+extern void SummaryInit(MlpSummary *sum, int ncols);
+extern void SummaryAdd(MlpSummary *sum, int ncols, int64 nrows, int64 ntest,
+					   const int64 *nnull, const double *min, const double *max);
+extern void PartComoments(const MlpPart *part, double *train, double *test);
+extern void PartResidual(const MlpPart *part, const double *center,
+						 const double *coef, double *g);
+extern void PartEvaluate(const MlpPart *part, const MlpEstimator *est,
+						 const void *state, double *train_met, double *test_met);
+
+#endif							/* MLPIPE_PART_H */
