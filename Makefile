@@ -30,6 +30,8 @@ ifeq ($(filter $(OWN_GOALS),$(MAKECMDGOALS)),)
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(PGXS),)
 include $(PGXS)
+# PGXS tracks no header dependencies: rebuild everything when one changes
+$(OBJS): $(wildcard $(srcdir)/src/*.h)
 else
 all install installcheck clean:
 	@echo "PostgreSQL server headers are missing: run 'make check' or 'make demo' (as root) to install them" >&2; exit 1

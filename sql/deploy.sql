@@ -2,7 +2,7 @@
 -- mlpipe_deploy picks best/latest/rollback or an exact model.
 CREATE TABLE d AS
 SELECT i, i::float8 AS a, ((i * 37) % 11)::float8 AS b, ((i * 13) % 7)::float8 AS c,
-       2 * i + 0.5 * ((i * 37) % 11) + ((i * 101) % 17) AS y
+       2 * i + 5 * ((i * 37) % 11) - 3 * ((i * 13) % 7) + ((i * 101) % 17) * 0.1 AS y
 FROM generate_series(1, 200) i;
 
 -- v1: only a (worse); v2: a, b, c (better); v3: ridge with a huge penalty (worse)

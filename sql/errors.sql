@@ -45,7 +45,7 @@ SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, a, y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, y FROM t WHERE false', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, b, y FROM t LIMIT 2', 'y', test_size => 0)$$);
-SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, b, y FROM t LIMIT 3', 'y')$$);
+SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, b, c, y FROM t LIMIT 3', 'y', test_size => 0)$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, 5 AS k, y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, 5.0 AS y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, NULL::float8 AS b, y FROM t', 'y')$$);

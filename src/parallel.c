@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #include "access/parallel.h"
 #include "access/relscan.h"
@@ -343,16 +344,22 @@ Broadcast(MlpParallel *par, ParCommand cmd)
 /*
  * How many workers the planner would give a scan of this many pages: one
  * from min_parallel_table_scan_size, one more each time the size triples.
+ * Training is CPU-bound, so never more processes than online CPUs: an extra
+ * worker would only add its start-up and its share of the switching.
  */
 static int
 WorkersForPages(BlockNumber pages)
 {
 	int			nworkers = 0;
 	double		threshold = Max(min_parallel_table_scan_size, 1);
+	long		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int			limit = max_parallel_workers_per_gather;
 
+	if (ncpu >= 2)
+		limit = Min(limit, (int) ncpu - 1);
 	if (pages < (BlockNumber) min_parallel_table_scan_size)
 		return 0;
-	while (pages >= threshold && nworkers < max_parallel_workers_per_gather)
+	while (pages >= threshold && nworkers < limit)
 	{
 		nworkers++;
 		threshold *= 3;
@@ -424,7 +431,7 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	sh->threshold = threshold;
 	sh->nslots = nworkers + 1;
 	sh->rows_hint = (rel->rd_rel->reltuples > 0) ?
-		(int64) (rel->rd_rel->reltuples / (nworkers + 1) * 1.1) : 0;
+		(int64) (rel->rd_rel->reltuples / (nworkers + 1) * 1.6) : 0;
 	pg_atomic_init_u64(&sh->bytes, 0);
 	SpinLockInit(&sh->mutex);
 	ConditionVariableInit(&sh->leader_cv);
@@ -457,7 +464,6 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	shm_toc_insert(pcxt->toc, KEY_SCAN, pscan);
 
 	LaunchParallelWorkers(pcxt);
-	WaitForParallelWorkersToAttach(pcxt);
 
 	par = palloc0(sizeof(MlpParallel));
 	par->pcxt = pcxt;
@@ -466,8 +472,13 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	par->nworkers = pcxt->nworkers_launched;
 	par->k = k;
 
-	/* the leader scans its share too, then waits for the workers' loads */
+	/*
+	 * The leader scans its share while the workers start, then makes sure
+	 * every launched worker did start (else it errors out rather than wait
+	 * forever) and waits for their loads.
+	 */
 	LoadShare(sh, pscan, cols, leader, sh->nslots - 1);
+	WaitForParallelWorkersToAttach(pcxt);
 	WaitForWorkers(par);
 	table_close(rel, AccessShareLock);
 

@@ -7,6 +7,8 @@
 
 #include "matrix.h"
 #include "access/tupdesc.h"
+#include "fmgr.h"
+#include "utils/fmgrprotos.h"
 #include "nodes/pg_list.h"
 #include "port/atomics.h"
 
@@ -22,6 +24,33 @@ typedef enum MlpNumKind
 	MLP_NUM_NUMERIC,
 	MLP_NUM_BOOL
 } MlpNumKind;
+
+/* A non-NULL Datum of the given kind as float8 (numeric may allocate). */
+static inline double
+MlpDatumToFloat8(Datum d, MlpNumKind kind)
+{
+	switch (kind)
+	{
+		case MLP_NUM_FLOAT8:
+			return DatumGetFloat8(d);
+		case MLP_NUM_FLOAT4:
+			return (double) DatumGetFloat4(d);
+		case MLP_NUM_INT2:
+			return (double) DatumGetInt16(d);
+		case MLP_NUM_INT4:
+			return (double) DatumGetInt32(d);
+		case MLP_NUM_INT8:
+			return (double) DatumGetInt64(d);
+		case MLP_NUM_NUMERIC:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+		case MLP_NUM_BOOL:
+			return DatumGetBool(d) ? 1.0 : 0.0;
+		case MLP_NUM_NONE:
+			break;
+	}
+	elog(ERROR, "unexpected numeric kind %d", (int) kind);
+	return 0;
+}
 
 typedef struct MlpSourceSpec
 {
@@ -79,7 +108,6 @@ typedef struct MlpDataset
 } MlpDataset;
 
 extern MlpNumKind MlpNumKindOf(Oid typid);
-extern double MlpDatumToFloat8(Datum d, MlpNumKind kind);
 extern char *MlpSourceQuery(const char *source);
 extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec, int64 seed,
 								 uint64 threshold);

@@ -119,7 +119,9 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 		if (rows->par)
 		{
 			ereport(DEBUG1,
-					(errmsg_internal("mlpipe: training with %d parallel workers",
+					(errmsg_internal("mlpipe: training in parallel")));
+			ereport(DEBUG2,
+					(errmsg_internal("mlpipe: %d parallel workers",
 									 MlpParallelWorkers(rows->par))));
 			MlpCheckNulls(&rows->cols, rows->sum.nnull, rows->sum.nrows);
 			return;

@@ -175,7 +175,7 @@ PLAN_AGG=$(plan_shape "$Q_AGG")
 PLAN_TRAIN="serial (one process)"
 BREAKDOWN="not available"
 if out=$(psql_q 2>"$scratch/train.log" <<SQL
-SET client_min_messages = debug1;
+SET client_min_messages = debug2;
 SELECT bench_once(\$bench\$$Q_TRAIN\$bench\$);
 RESET client_min_messages;
 SELECT train_seconds * 1000 FROM mlpipe.models ORDER BY id DESC LIMIT 1;
@@ -183,7 +183,7 @@ SQL
 ); then
     total=$(sed -n 1p <<<"$out")
     fitted=$(sed -n 2p <<<"$out")
-    workers=$(sed -n 's/.*mlpipe: training with \([0-9]*\) parallel workers.*/\1/p' "$scratch/train.log" | head -1)
+    workers=$(sed -n "s/.*mlpipe: \\([0-9]*\\) parallel workers.*/\\1/p" "$scratch/train.log" | head -1)
     if [[ -n "$workers" ]]; then
         PLAN_TRAIN="parallel, leader + $workers workers each loading a share of the table"
     fi
