@@ -50,6 +50,17 @@ JOIN mlpipe.metrics ma ON ma.model_id = a.model_id
 JOIN mlpipe.metrics mb ON mb.model_id = b.model_id AND mb.split = ma.split AND mb.metric = ma.metric
 WHERE a.how = 'par' ORDER BY 1, 2;
 
+-- a table with inheritance children is read through SELECT (which includes
+-- the children), never scanned directly
+CREATE TABLE inh_parent (x float8, y float8);
+CREATE TABLE inh_child () INHERITS (inh_parent);
+INSERT INTO inh_parent SELECT i, 2 * i + 1 + (i % 3) FROM generate_series(1, 100) i;
+INSERT INTO inh_child SELECT i, 2 * i + 1 + (i % 3) FROM generate_series(101, 200) i;
+SET min_parallel_table_scan_size = 0;
+SELECT deployed FROM mlpipe_train('inh', 'inh_parent', 'y');
+SELECT n_train + n_test AS rows_read FROM mlpipe_models WHERE project = 'inh';
+RESET min_parallel_table_scan_size;
+
 -- errors found by a worker reach the caller, and nothing is stored
 UPDATE wide SET d = NULL WHERE i % 1000 = 0;
 SET min_parallel_table_scan_size = 0;

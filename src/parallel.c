@@ -480,7 +480,7 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	LoadShare(sh, pscan, cols, leader, sh->nslots - 1);
 	WaitForParallelWorkersToAttach(pcxt);
 	WaitForWorkers(par);
-	table_close(rel, AccessShareLock);
+	table_close(rel, NoLock);	/* keep the lock until the transaction ends */
 
 	SummaryInit(sum, k);
 	FOREACH_SLOT(par, s)

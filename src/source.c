@@ -31,6 +31,7 @@
 #include "utils/acl.h"
 #include "utils/rls.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 
 #include "mlpipe.h"
 #include "source.h"
@@ -622,7 +623,8 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 
 /*
  * The plain table a source names, when mlpipe may scan it directly (in
- * parallel): an ordinary table the user can read in full, without row-level
+ * parallel): an ordinary table without inheritance children (SELECT would
+ * read those too), that the user can read in full, without row-level
  * security.  InvalidOid for queries, views and everything else.
  */
 Oid
@@ -635,7 +637,8 @@ MlpSourceTable(const char *source)
 		return InvalidOid;
 	names = stringToQualifiedNameList(source);
 	relid = RangeVarGetRelid(makeRangeVarFromNameList(names), AccessShareLock, true);
-	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION)
+	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
+		has_subclass(relid))
 		return InvalidOid;
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return InvalidOid;
