@@ -16,12 +16,15 @@
 
 PG_FUNCTION_INFO_V1(mlpipe_deploy);
 
-/* The id in the first row of the last SPI result, or 0. */
+/* Run a query over bigint parameters; the id in its first row, or 0. */
 static int64
-FirstId(void)
+QueryId(const char *sql, int nargs, Datum *values)
 {
+	Oid			types[2] = {INT8OID, INT8OID};
 	Datum		d;
 
+	if (SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0) < 0)
+		elog(ERROR, "mlpipe deploy query failed: %s", sql);
 	return CatalogFirstValue(&d) ? DatumGetInt64(d) : 0;
 }
 
@@ -33,7 +36,6 @@ mlpipe_deploy(PG_FUNCTION_ARGS)
 	char	   *strategy;
 	int64		project_id;
 	int64		model_id = 0;
-	Oid			types[2] = {INT8OID, INT8OID};
 	Datum		values[2];
 
 	if (PG_ARGISNULL(0))
@@ -58,10 +60,8 @@ mlpipe_deploy(PG_FUNCTION_ARGS)
 	{
 		model_id = PG_GETARG_INT64(1);
 		values[1] = Int64GetDatum(model_id);
-		SPI_execute_with_args("SELECT project_id FROM mlpipe.models WHERE id = $2 "
-							  "AND project_id = $1", 2, types, values, NULL,
-							  false, 0);
-		if (SPI_processed == 0)
+		if (QueryId("SELECT project_id FROM mlpipe.models WHERE id = $2 "
+					"AND project_id = $1", 2, values) == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("model " INT64_FORMAT " does not exist in project \"%s\"",
@@ -71,20 +71,17 @@ mlpipe_deploy(PG_FUNCTION_ARGS)
 	else if (strcmp(strategy, "best") == 0)
 	{
 		/* best test r2; models without a test split rank last, newest first */
-		SPI_execute_with_args("SELECT m.id FROM mlpipe.models m "
-							  "LEFT JOIN mlpipe.metrics t ON t.model_id = m.id "
-							  "AND t.split = 'test' AND t.metric = 'r2' AND t.class IS NULL "
-							  "WHERE m.project_id = $1 "
-							  "ORDER BY t.value DESC NULLS LAST, m.version DESC LIMIT 1",
-							  1, types, values, NULL, false, 0);
-		model_id = FirstId();
+		model_id = QueryId("SELECT m.id FROM mlpipe.models m "
+						   "LEFT JOIN mlpipe.metrics t ON t.model_id = m.id "
+						   "AND t.split = 'test' AND t.metric = 'r2' AND t.class IS NULL "
+						   "WHERE m.project_id = $1 "
+						   "ORDER BY t.value DESC NULLS LAST, m.version DESC LIMIT 1",
+						   1, values);
 	}
 	else if (strcmp(strategy, "latest") == 0)
 	{
-		SPI_execute_with_args("SELECT id FROM mlpipe.models WHERE project_id = $1 "
-							  "ORDER BY version DESC LIMIT 1",
-							  1, types, values, NULL, false, 0);
-		model_id = FirstId();
+		model_id = QueryId("SELECT id FROM mlpipe.models WHERE project_id = $1 "
+						   "ORDER BY version DESC LIMIT 1", 1, values);
 	}
 	else
 	{
@@ -92,13 +89,11 @@ mlpipe_deploy(PG_FUNCTION_ARGS)
 		int64		live = CatalogLiveModel(project_id);
 
 		values[1] = Int64GetDatum(live);
-		SPI_execute_with_args("SELECT model_id FROM mlpipe.deployments "
-							  "WHERE project_id = $1 AND model_id <> $2 "
-							  "AND id < (SELECT max(id) FROM mlpipe.deployments "
-							  "WHERE project_id = $1) "
-							  "ORDER BY id DESC LIMIT 1",
-							  2, types, values, NULL, false, 0);
-		model_id = FirstId();
+		model_id = QueryId("SELECT model_id FROM mlpipe.deployments "
+						   "WHERE project_id = $1 AND model_id <> $2 "
+						   "AND id < (SELECT max(id) FROM mlpipe.deployments "
+						   "WHERE project_id = $1) "
+						   "ORDER BY id DESC LIMIT 1", 2, values);
 		if (model_id == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
