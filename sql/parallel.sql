@@ -69,8 +69,11 @@ UPDATE wide SET d = 'NaN' WHERE i = 59999;
 SELECT model_id FROM mlpipe_train('par_nan', 'wide', 'y', exclude => ARRAY['i', 'flag']);
 SELECT model_id FROM mlpipe_train('par_const', 'SELECT * FROM wide', 'y', features => ARRAY['missing']);
 SELECT count(*) AS stored FROM mlpipe.projects WHERE name LIKE 'par\_%' AND name <> 'par_ridge';
--- the memory budget is shared by all participants
+-- the memory budget is shared by all participants (terse: how far past the
+-- limit a process was when it noticed depends on timing)
 SET mlpipe.max_memory = '1MB';
+\set VERBOSITY terse
 SELECT model_id FROM mlpipe_train('par_mem', 'wide', 'y', exclude => ARRAY['i', 'd']);
+\set VERBOSITY default
 RESET mlpipe.max_memory;
 RESET min_parallel_table_scan_size;
