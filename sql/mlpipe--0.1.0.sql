@@ -12,6 +12,7 @@ CREATE TABLE mlpipe.projects (
     name        text NOT NULL UNIQUE CHECK (name <> ''),
     task        text NOT NULL
                 CHECK (task IN ('regression', 'classification', 'clustering', 'decomposition')),
+    versions    integer NOT NULL DEFAULT 0,  -- versions given out so far
     created_at  timestamptz NOT NULL DEFAULT now(),
     created_by  name NOT NULL DEFAULT current_user
 );

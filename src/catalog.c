@@ -97,7 +97,11 @@ TextArray(char **items, int n)
 	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-/* Insert a model with the project's next version number. */
+/*
+ * Insert a model with the project's next version number.  The counter lives
+ * in the project row (locked by the caller), so a deleted model's version
+ * is never given out again.
+ */
 void
 CatalogInsertModel(MlpNewModel *nm, int64 *model_id, int32 *version)
 {
@@ -121,12 +125,13 @@ CatalogInsertModel(MlpNewModel *nm, int64 *model_id, int32 *version)
 	values[11] = Int32GetDatum(nm->format_version);
 	values[12] = PointerGetDatum(nm->model);
 
-	Exec("INSERT INTO mlpipe.models (project_id, version, algorithm, task, "
+	Exec("WITH p AS (UPDATE mlpipe.projects SET versions = versions + 1 "
+		 "WHERE id = $1 RETURNING versions) "
+		 "INSERT INTO mlpipe.models (project_id, version, algorithm, task, "
 		 "hyperparams, spec, features, feature_types, target, n_train, n_test, "
 		 "train_seconds, format_version, model) "
-		 "SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, "
-		 "$9, $10, $11, $12, $13 FROM mlpipe.models WHERE project_id = $1 "
-		 "RETURNING id, version",
+		 "SELECT $1, p.versions, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 "
+		 "FROM p RETURNING id, version",
 		 13, types, values, NULL, false, SPI_OK_INSERT_RETURNING);
 	*model_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											SPI_tuptable->tupdesc, 1, &isnull));

@@ -141,10 +141,11 @@ MlpHyperparamsJson(const MlpEstimator *est, const double *hp)
 		if (i)
 			appendStringInfoString(&s, ", ");
 		escape_json(&s, est->params[i].name);
+		appendStringInfoString(&s, ": ");
 		if (est->params[i].kind == MLP_PARAM_INT)
-			appendStringInfo(&s, ": %.0f", hp[i]);
+			appendStringInfo(&s, "%.0f", hp[i]);
 		else
-			appendStringInfo(&s, ": %.17g", hp[i]);
+			MlpAppendJsonNumber(&s, hp[i]);
 	}
 	appendStringInfoChar(&s, '}');
 	return s.data;

@@ -131,6 +131,18 @@ RegFinal(FunctionCallInfo fcinfo, MlpRegMetrics *m)
 	return true;
 }
 
+/* r2 needs two pairs (scikit-learn returns NaN below that; SQL says NULL). */
+static bool
+R2Final(FunctionCallInfo fcinfo, MlpRegMetrics *m)
+{
+	double	   *st = RegState(PG_GETARG_ARRAYTYPE_P(0));
+
+	if (st[0] < 2)
+		return false;
+	*m = RegMetricsFinal(st);
+	return true;
+}
+
 Datum
 mlpipe_mse_final(PG_FUNCTION_ARGS)
 {
@@ -166,7 +178,7 @@ mlpipe_r2_final(PG_FUNCTION_ARGS)
 {
 	MlpRegMetrics m;
 
-	if (!RegFinal(fcinfo, &m))
+	if (!R2Final(fcinfo, &m))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(m.r2);
 }

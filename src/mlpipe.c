@@ -6,7 +6,9 @@
 
 #include <cblas.h>
 #include <limits.h>
+#include <math.h>
 
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "utils/guc.h"
 
@@ -71,4 +73,22 @@ MlpCheckMemory(Size bytes, const char *what)
 				 errdetail("It needs %zu kB; the limit is %d kB.",
 						   (bytes + 1023) / 1024, mlpipe_max_memory_kb),
 				 errhint("Raise mlpipe.max_memory, or train on a sample of the source.")));
+}
+
+/*
+ * A float8 as a JSON number, in the shortest form that reads back exactly
+ * (0.1, not 0.10000000000000001); JSON has no Infinity or NaN, so null.
+ */
+void
+MlpAppendJsonNumber(StringInfo s, double v)
+{
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (!isfinite(v))
+	{
+		appendStringInfoString(s, "null");
+		return;
+	}
+	double_to_shortest_decimal_buf(v, buf);
+	appendStringInfoString(s, buf);
 }

@@ -7,6 +7,8 @@
 
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
+
 /* what a model predicts; stored in the model header, so values are fixed */
 typedef enum MlpTask
 {
@@ -21,5 +23,6 @@ extern int	mlpipe_max_memory_kb;
 
 extern const char *MlpTaskName(MlpTask task);
 extern void MlpCheckMemory(Size bytes, const char *what);
+extern void MlpAppendJsonNumber(StringInfo s, double v);
 
 #endif							/* MLPIPE_H */

@@ -58,7 +58,8 @@ typedef struct ParShared
 	Oid			relid;
 	int			ncols;
 	int			natts_needed;
-	bool		has_numeric;
+	bool		needs_rowcxt;
+	int			nhash;
 	int64		seed;
 	uint64		threshold;
 	int64		rows_hint;		/* expected rows per participant */
@@ -81,6 +82,10 @@ typedef struct ParShared
 	Size		off_attno;
 	Size		off_kind;
 	Size		off_names;
+	Size		off_hash_attno;
+	Size		off_hash_len;
+	Size		off_hash_byval;
+	Size		off_hash_name;
 	Size		off_center;
 	Size		off_coef;
 	Size		off_model;
@@ -158,7 +163,12 @@ ColumnsFromShared(ParShared *sh, MlpColumns *cols)
 	for (int j = 0; j < sh->ncols; j++)
 		cols->names[j] = names + (Size) j * NAMEDATALEN;
 	cols->natts_needed = sh->natts_needed;
-	cols->has_numeric = sh->has_numeric;
+	cols->needs_rowcxt = sh->needs_rowcxt;
+	cols->nhash = sh->nhash;
+	cols->hash_attno = SH_ARRAY(sh, off_hash_attno, int);
+	cols->hash_len = SH_ARRAY(sh, off_hash_len, int16);
+	cols->hash_byval = SH_ARRAY(sh, off_hash_byval, bool);
+	cols->hash_name = SH_ARRAY(sh, off_hash_name, uint64);
 }
 
 /*
@@ -411,6 +421,10 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	off += MAXALIGN(sizeof(int) * k);	/* attno */
 	off += MAXALIGN(sizeof(MlpNumKind) * k);	/* kind */
 	off += MAXALIGN((Size) NAMEDATALEN * k);	/* names */
+	off += MAXALIGN(sizeof(int) * cols->nhash);	/* hashed columns */
+	off += MAXALIGN(sizeof(int16) * cols->nhash);
+	off += MAXALIGN(sizeof(bool) * cols->nhash);
+	off += MAXALIGN(sizeof(uint64) * cols->nhash);
 	off += MAXALIGN(sizeof(double) * k);	/* center */
 	off += MAXALIGN(sizeof(double) * k);	/* coef */
 	off += MAXALIGN(8192 + 16 * (Size) k);	/* serialized model */
@@ -426,7 +440,8 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	sh->relid = relid;
 	sh->ncols = k;
 	sh->natts_needed = cols->natts_needed;
-	sh->has_numeric = cols->has_numeric;
+	sh->needs_rowcxt = cols->needs_rowcxt;
+	sh->nhash = cols->nhash;
 	sh->seed = seed;
 	sh->threshold = threshold;
 	sh->nslots = nworkers + 1;
@@ -443,6 +458,14 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	off += MAXALIGN(sizeof(MlpNumKind) * k);
 	sh->off_names = off;
 	off += MAXALIGN((Size) NAMEDATALEN * k);
+	sh->off_hash_attno = off;
+	off += MAXALIGN(sizeof(int) * cols->nhash);
+	sh->off_hash_len = off;
+	off += MAXALIGN(sizeof(int16) * cols->nhash);
+	sh->off_hash_byval = off;
+	off += MAXALIGN(sizeof(bool) * cols->nhash);
+	sh->off_hash_name = off;
+	off += MAXALIGN(sizeof(uint64) * cols->nhash);
 	sh->off_center = off;
 	off += MAXALIGN(sizeof(double) * k);
 	sh->off_coef = off;
@@ -454,6 +477,10 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	sh->slot_size = MAXALIGN(SlotSize(k));
 	memcpy(SH_ARRAY(sh, off_attno, int), cols->attno, sizeof(int) * k);
 	memcpy(SH_ARRAY(sh, off_kind, MlpNumKind), cols->kind, sizeof(MlpNumKind) * k);
+	memcpy(SH_ARRAY(sh, off_hash_attno, int), cols->hash_attno, sizeof(int) * cols->nhash);
+	memcpy(SH_ARRAY(sh, off_hash_len, int16), cols->hash_len, sizeof(int16) * cols->nhash);
+	memcpy(SH_ARRAY(sh, off_hash_byval, bool), cols->hash_byval, sizeof(bool) * cols->nhash);
+	memcpy(SH_ARRAY(sh, off_hash_name, uint64), cols->hash_name, sizeof(uint64) * cols->nhash);
 	names = SH_ARRAY(sh, off_names, char);
 	for (int j = 0; j < k; j++)
 		strlcpy(names + (Size) j * NAMEDATALEN, cols->names[j], NAMEDATALEN);

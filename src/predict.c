@@ -216,7 +216,7 @@ CheckFinite(const char *feature, double v)
 	if (unlikely(!isfinite(v)))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("feature \"%s\" is %s", feature, isnan(v) ? "NaN" : "infinite")));
+				 errmsg("feature \"%s\" is %s", feature, isnan(v) ? "NaN" : "Infinity")));
 	return v;
 }
 
@@ -329,7 +329,11 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 	int			n = (ARR_NDIM(arr) == 1) ? ARR_DIMS(arr)[0] : 0;
 	const double *d;
 
-	if (ARR_NDIM(arr) > 1 || n != m->nfeatures)
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature array must be one-dimensional")));
+	if (n != m->nfeatures)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("feature array has %d elements, but the model has %d features",

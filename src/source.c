@@ -29,6 +29,7 @@
 #include "utils/memutils.h"
 #include "utils/regproc.h"
 #include "utils/acl.h"
+#include "common/hashfn.h"
 #include "utils/rls.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -310,17 +311,42 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->kind = palloc(sizeof(MlpNumKind) * out->ncols);
 	out->names = palloc(sizeof(char *) * out->ncols);
 	out->types = palloc(sizeof(char *) * out->ncols);
-	out->natts_needed = 0;
-	out->has_numeric = false;
+	out->natts_needed = td->natts;
+	out->needs_rowcxt = false;
 	for (int j = 0; j < out->ncols; j++)
 	{
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
 
 		out->kind[j] = MlpNumKindOf(a->atttypid);
-		out->has_numeric |= (out->kind[j] == MLP_NUM_NUMERIC);
+		out->needs_rowcxt |= (out->kind[j] == MLP_NUM_NUMERIC);
 		out->names[j] = pstrdup(NameStr(a->attname));
 		out->types[j] = format_type_be(a->atttypid);
-		out->natts_needed = Max(out->natts_needed, cols[j] + 1);
+	}
+
+	/*
+	 * The split hashes every column of the source row, found by name: the
+	 * holdout then depends on the data and the seed only, not on which
+	 * columns are features, nor on their order.
+	 */
+	out->nhash = 0;
+	out->hash_attno = palloc(sizeof(int) * Max(td->natts, 1));
+	out->hash_len = palloc(sizeof(int16) * Max(td->natts, 1));
+	out->hash_byval = palloc(sizeof(bool) * Max(td->natts, 1));
+	out->hash_name = palloc(sizeof(uint64) * Max(td->natts, 1));
+	for (int i = 0; i < td->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(td, i);
+		int			h = out->nhash;
+
+		if (a->attisdropped)
+			continue;
+		out->hash_attno[h] = i;
+		out->hash_len[h] = a->attlen;
+		out->hash_byval[h] = a->attbyval;
+		out->hash_name[h] = hash_bytes_extended((const unsigned char *) NameStr(a->attname),
+												strlen(NameStr(a->attname)), 0);
+		out->needs_rowcxt |= (a->attlen == -1);
+		out->nhash++;
 	}
 }
 
@@ -354,7 +380,7 @@ MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
 	memset(sink, 0, sizeof(*sink));
 	sink->cols = cols;
 	sink->cxt = CurrentMemoryContext;
-	sink->rowcxt = cols->has_numeric ?
+	sink->rowcxt = cols->needs_rowcxt ?
 		AllocSetContextCreate(CurrentMemoryContext, "mlpipe row",
 							  ALLOCSET_SMALL_SIZES) : NULL;
 	sink->nnull = palloc0(sizeof(int64) * cols->ncols);
@@ -363,12 +389,13 @@ MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
 	sink->first_cap = Max(expected_rows, INITIAL_ROWS);
 	sink->threshold = threshold;
 	sink->h0 = Mix64((uint64) seed ^ UINT64CONST(0x9e3779b97f4a7c15));
-	sink->salt = palloc(sizeof(uint64) * cols->ncols);
+	sink->salt = palloc(sizeof(uint64) * Max(cols->nhash, 1));
 	sink->min = palloc(sizeof(double) * cols->ncols);
 	sink->max = palloc(sizeof(double) * cols->ncols);
+	for (int h = 0; h < cols->nhash; h++)
+		sink->salt[h] = Mix64(sink->h0 + cols->hash_name[h]);
 	for (int j = 0; j < cols->ncols; j++)
 	{
-		sink->salt[j] = Mix64(sink->h0 + (uint64) j);
 		sink->min[j] = INFINITY;
 		sink->max[j] = -INFINITY;
 	}
@@ -440,11 +467,48 @@ GrowMatrix(MlpRowSink *sink)
 }
 
 /*
- * Append one row given as deformed values (indexed by attribute).  The row's
- * split hash mixes the seed with the bits of each value (each column mixed
- * on its own with its own salt, so the steps do not wait on each other),
- * and the column ranges are kept up to date, so no later pass over the
- * matrix is needed.
+ * The split hash of a row: the seed mixed with the binary value of every
+ * column, each under a salt made from the column's name (each column mixed
+ * on its own, so the steps do not wait on each other).
+ */
+static inline uint64
+RowHash(const MlpRowSink *sink, const Datum *values, const bool *isnull)
+{
+	const MlpColumns *cols = sink->cols;
+	uint64		h = sink->h0;
+
+	for (int c = 0; c < cols->nhash; c++)
+	{
+		int			a = cols->hash_attno[c];
+		uint64		x;
+
+		if (isnull[a])
+			x = UINT64CONST(0x6a09e667f3bcc909);
+		else if (cols->hash_byval[c])
+			x = (uint64) values[a];
+		else if (cols->hash_len[c] == -1)
+		{
+			struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(values[a]));
+
+			x = hash_bytes_extended((const unsigned char *) VARDATA_ANY(v),
+									VARSIZE_ANY_EXHDR(v), 0);
+		}
+		else if (cols->hash_len[c] == -2)
+			x = hash_bytes_extended((const unsigned char *) DatumGetCString(values[a]),
+									strlen(DatumGetCString(values[a])), 0);
+		else
+			x = hash_bytes_extended((const unsigned char *) DatumGetPointer(values[a]),
+									cols->hash_len[c], 0);
+		x = (x ^ sink->salt[c]) * UINT64CONST(0x9fb21c651e98df25);
+		h += (x ^ (x >> 29)) * (sink->salt[c] | 1);
+	}
+	return h;
+}
+
+/*
+ * Append one row given as deformed values (indexed by attribute).  The
+ * row's split side and the column ranges are settled here, so no later pass
+ * over the matrix is needed.
  */
 void
 MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
@@ -453,7 +517,7 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 	const MlpColumns *cols = sink->cols;
 	int64		i = m->nrows;
 	MemoryContext old = NULL;
-	uint64		h = sink->h0;
+	uint64		h = 0;
 
 	if (i == m->cap)
 		GrowMatrix(sink);
@@ -482,17 +546,9 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 		m->data[(Size) j * m->cap + i] = v;
 		sink->min[j] = Min(sink->min[j], v);
 		sink->max[j] = Max(sink->max[j], v);
-		if (sink->threshold)
-		{
-			uint64		bits;
-
-			if (v == 0)
-				v = 0;			/* -0.0 and 0.0 are the same value */
-			memcpy(&bits, &v, sizeof(bits));
-			bits = (bits ^ sink->salt[j]) * UINT64CONST(0x9fb21c651e98df25);
-			h += (bits ^ (bits >> 29)) * (sink->salt[j] | 1);
-		}
 	}
+	if (sink->threshold)
+		h = RowHash(sink, values, isnull);
 	if (sink->rowcxt)
 	{
 		MemoryContextSwitchTo(old);

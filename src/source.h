@@ -70,7 +70,13 @@ typedef struct MlpColumns
 	char	  **names;
 	char	  **types;
 	int			natts_needed;	/* deform this many attributes */
-	bool		has_numeric;	/* conversions allocate: use a row context */
+	bool		needs_rowcxt;	/* conversions or hashing may allocate */
+	/* every column of the source row feeds the split hash */
+	int			nhash;
+	int		   *hash_attno;
+	int16	   *hash_len;		/* typlen */
+	bool	   *hash_byval;
+	uint64	   *hash_name;		/* hash of the column's name */
 } MlpColumns;
 
 /* appends converted rows to a growing column-major matrix */
@@ -86,7 +92,7 @@ typedef struct MlpRowSink
 	/* the split, decided per row as it arrives (see MlpSplitThreshold) */
 	uint64		threshold;
 	uint64		h0;
-	uint64	   *salt;			/* per column */
+	uint64	   *salt;			/* per hashed column */
 	uint8	   *is_test;		/* per row, same capacity as the matrix */
 	int64		ntest;
 	double	   *min;			/* per column */

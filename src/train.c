@@ -13,6 +13,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -182,8 +183,15 @@ StoreMetrics(int64 model_id, const char *split, MlpRegMetrics m, StringInfo js)
 	CatalogInsertMetric(model_id, split, "rmse", NULL, m.rmse);
 	CatalogInsertMetric(model_id, split, "mae", NULL, m.mae);
 	CatalogInsertMetric(model_id, split, "r2", NULL, m.r2);
-	appendStringInfo(js, "\"%s\": {\"mse\": %.17g, \"rmse\": %.17g, \"mae\": %.17g, \"r2\": %.17g}",
-					 split, m.mse, m.rmse, m.mae, m.r2);
+	appendStringInfo(js, "\"%s\": {\"mse\": ", split);
+	MlpAppendJsonNumber(js, m.mse);
+	appendStringInfoString(js, ", \"rmse\": ");
+	MlpAppendJsonNumber(js, m.rmse);
+	appendStringInfoString(js, ", \"mae\": ");
+	MlpAppendJsonNumber(js, m.mae);
+	appendStringInfoString(js, ", \"r2\": ");
+	MlpAppendJsonNumber(js, m.r2);
+	appendStringInfoChar(js, '}');
 }
 
 /* Whether a new model should go live under the if_better rule. */
@@ -261,7 +269,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				 errmsg("seed must not be NULL")));
 	seed = PG_GETARG_INT64(9);
 
-	if (project[0] == '\0' || strlen(project) > NAMEDATALEN * 4)
+	if (project[0] == '\0' || pg_mbstrlen(project) > NAMEDATALEN * 4)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("project name must have between 1 and %d characters",
@@ -371,8 +379,10 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	AppendJsonList(&specjs, features, !PG_ARGISNULL(6));
 	appendStringInfoString(&specjs, ", \"exclude\": ");
 	AppendJsonList(&specjs, exclude, !PG_ARGISNULL(7));
-	appendStringInfo(&specjs, ", \"test_size\": %.17g, \"seed\": " INT64_FORMAT
-					 ", \"split\": \"random\"}", test_size, seed);
+	appendStringInfoString(&specjs, ", \"test_size\": ");
+	MlpAppendJsonNumber(&specjs, test_size);
+	appendStringInfo(&specjs, ", \"seed\": " INT64_FORMAT ", \"split\": \"random\"}",
+					 seed);
 
 	/* store */
 	memset(&nm, 0, sizeof(nm));

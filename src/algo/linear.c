@@ -79,6 +79,17 @@ LinearParams(const MlpEstimator *est, const double *hp)
 	return prm;
 }
 
+/* Overflowing data gives no usable model: say so rather than store one. */
+static void
+NonFinite(const MlpEstimator *est)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s produced non-finite coefficients", est->name),
+			 errdetail("Sums of squares of the data overflow float8."),
+			 errhint("Rescale the features or the target in a source query.")));
+}
+
 /*
  * Solve from the co-moments.  OLS and ridge then take a few steps of
  * iterative refinement against the data itself (the corrected semi-normal
@@ -133,6 +144,18 @@ LinearFitStats(const MlpEstimator *est, const double *st, const double *hp,
 		pfree(g);
 		pfree(delta);
 	}
+
+	if (fit.rank_deficient)
+		ereport(NOTICE,
+				(errmsg("features are collinear; %s used the minimum-norm solution",
+						est->name),
+				 errdetail("The coefficients are one of many that fit equally well; predictions are unaffected."),
+				 errhint("Leave out redundant features, or use ridge.")));
+	if (!isfinite(fit.intercept))
+		NonFinite(est);
+	for (int j = 0; j < p; j++)
+		if (!isfinite(fit.coef[j]))
+			NonFinite(est);
 
 	s->p = p;
 	s->intercept = fit.intercept;
@@ -265,6 +288,11 @@ mlpipe_linear_solve(PG_FUNCTION_ARGS)
 				 errdetail("A model needs more rows than features.")));
 	prm = LinearParams(est, hp);
 	LinearSolve(st, &prm, &fit);
+	if (!fit.converged)
+		ereport(WARNING,
+				(errmsg("%s did not converge in %d iterations", est->name,
+						fit.n_iter),
+				 errhint("Raise max_iter or tol in hyperparams.")));
 	out = palloc(sizeof(Datum) * (p + 1));
 	out[0] = Float8GetDatum(fit.intercept);
 	for (int j = 0; j < p; j++)
