@@ -8,15 +8,16 @@ DATA = sql/mlpipe--0.1.0.sql
 OBJS = src/mlpipe.o src/format.o src/comoments.o src/linsolve.o \
        src/metrics.o src/estimator.o src/algo/linear.o src/model.o \
        src/source.o src/part.o src/parallel.o src/catalog.o src/train.o src/deploy.o \
-       src/predict.o
-REGRESS = install linear errors corrupt deploy illcond parallel
+       src/predict.o src/datasets.o src/describe.o
+REGRESS = install data linear errors corrupt deploy illcond parallel
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 
 # OpenBLAS: the single-threaded build.  A backend is one session's process;
 # BLAS threads would spin beside other backends and parallel workers.  The
 # old-style RPATH also makes LAPACKE's own BLAS/LAPACK come from there.
-OPENBLAS_DIR = /usr/lib/x86_64-linux-gnu/openblas-serial
-PG_CPPFLAGS = -I$(srcdir)/src -I/usr/include/x86_64-linux-gnu/openblas-serial
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
+OPENBLAS_DIR = /usr/lib/$(MULTIARCH)/openblas-serial
+PG_CPPFLAGS = -I$(srcdir)/src -I/usr/include/$(MULTIARCH)/openblas-serial
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
             -Wno-sign-compare
 ifdef CI_WERROR
@@ -32,6 +33,17 @@ ifneq ($(PGXS),)
 include $(PGXS)
 # PGXS tracks no header dependencies: rebuild everything when one changes
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
+
+# the data sets of mlpipe_load_dataset, in their own folder under extension/
+DATASETS = $(wildcard $(srcdir)/sql/datasets/*.csv)
+install: install-datasets
+install-datasets:
+	$(MKDIR_P) '$(DESTDIR)$(datadir)/extension/mlpipe_datasets'
+	$(INSTALL_DATA) $(DATASETS) '$(DESTDIR)$(datadir)/extension/mlpipe_datasets/'
+uninstall: uninstall-datasets
+uninstall-datasets:
+	rm -rf '$(DESTDIR)$(datadir)/extension/mlpipe_datasets'
+.PHONY: install-datasets uninstall-datasets
 else
 all install installcheck clean:
 	@echo "PostgreSQL server headers are missing: run 'make check' or 'make demo' (as root) to install them" >&2; exit 1

@@ -83,6 +83,9 @@ SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', 'elastic_net', hyperpara
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', 'ridge', hyperparams => '[1, 2]')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', 'ridge', hyperparams => '{"alpha": null}')$$);
 
+-- data whose squares overflow float8 gives no model
+SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a * 1e300 AS a, b, y FROM t', 'y')$$);
+
 -- the memory budget
 SET mlpipe.max_memory = '1MB';
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT i::float8 AS a, (i % 7)::float8 AS b, i * 2.0 AS y FROM generate_series(1, 100000) i', 'y')$$);
@@ -105,6 +108,7 @@ SELECT pg_temp.err($$SELECT mlpipe_predict('e', '[1, 2, 3]'::jsonb)$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', ARRAY[1, 2]::float8[])$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', ARRAY[1, NULL, 3]::float8[])$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', ARRAY[1, 'NaN', 3]::float8[])$$);
+SELECT pg_temp.err($$SELECT mlpipe_predict('e', ARRAY[1, 2, '-Infinity']::float8[])$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', ARRAY[[1, 2, 3]]::float8[])$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', r) FROM (SELECT 1.0 AS a, 2.0 AS b) r$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', r) FROM (SELECT 1.0 AS a, 2.0 AS b, NULL::int AS c) r$$);

@@ -70,6 +70,21 @@ SELECT pg_catalog.pg_extension_config_dump('mlpipe.deployments', '');
 SELECT pg_catalog.pg_extension_config_dump('mlpipe.deployments_id_seq', '');
 
 -- ---------------------------------------------------------------------------
+-- Data in
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION mlpipe_load_dataset(name text, table_name text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'mlpipe_load_dataset'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+CREATE FUNCTION mlpipe_describe(source text)
+RETURNS TABLE (column_name text, type text, count bigint, nulls bigint,
+               distinct_values bigint, mean float8, stddev float8, min float8,
+               q1 float8, median float8, q3 float8, max float8, top_values jsonb)
+AS 'MODULE_PATHNAME', 'mlpipe_describe'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- ---------------------------------------------------------------------------
 -- Training and deployment
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION mlpipe_train(

@@ -70,12 +70,13 @@ mlpipe_deploy(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(strategy, "best") == 0)
 	{
-		/* best test r2; models without a test split rank last, newest first */
+		/* best test r2; models without one (or with NaN) rank last, newest first */
 		model_id = QueryId("SELECT m.id FROM mlpipe.models m "
 						   "LEFT JOIN mlpipe.metrics t ON t.model_id = m.id "
 						   "AND t.split = 'test' AND t.metric = 'r2' AND t.class IS NULL "
 						   "WHERE m.project_id = $1 "
-						   "ORDER BY t.value DESC NULLS LAST, m.version DESC LIMIT 1",
+						   "ORDER BY CASE WHEN t.value = 'NaN' THEN NULL ELSE t.value END "
+						   "DESC NULLS LAST, m.version DESC LIMIT 1",
 						   1, values);
 	}
 	else if (strcmp(strategy, "latest") == 0)

@@ -204,9 +204,9 @@ IsBetter(int64 project_id, int64 model_id)
 
 	if (live == 0)
 		return true;
-	if (!CatalogGetMetric(model_id, "test", "r2", &new_r2))
+	if (!CatalogGetMetric(model_id, "test", "r2", &new_r2) || isnan(new_r2))
 		return false;
-	if (!CatalogGetMetric(live, "test", "r2", &live_r2))
+	if (!CatalogGetMetric(live, "test", "r2", &live_r2) || isnan(live_r2))
 		return true;
 	return new_r2 > live_r2;
 }

@@ -5,10 +5,9 @@
 CREATE EXTENSION mlpipe;
 
 \echo '== 2. load a data set: diabetes (442 patients, 10 measurements, disease progression after one year)'
-CREATE TABLE diabetes (age float8, sex float8, bmi float8, bp float8,
-                       s1 float8, s2 float8, s3 float8, s4 float8, s5 float8,
-                       s6 float8, progression float8);
-\copy diabetes FROM 'test/data/diabetes.csv' WITH (FORMAT csv, HEADER)
+SELECT mlpipe_load_dataset('diabetes') AS rows_loaded;
+SELECT column_name, count, round(mean::numeric, 2) AS mean, round(stddev::numeric, 2) AS stddev,
+       min, median, max FROM mlpipe_describe('diabetes');
 SELECT count(*) AS patients, round(avg(progression)::numeric, 1) AS mean_progression FROM diabetes;
 
 \echo '== 3. train: one statement per model; 25% of rows are held out for testing'

@@ -145,17 +145,17 @@ LinearFitStats(const MlpEstimator *est, const double *st, const double *hp,
 		pfree(delta);
 	}
 
-	if (fit.rank_deficient)
-		ereport(NOTICE,
-				(errmsg("features are collinear; %s used the minimum-norm solution",
-						est->name),
-				 errdetail("The coefficients are one of many that fit equally well; predictions are unaffected."),
-				 errhint("Leave out redundant features, or use ridge.")));
 	if (!isfinite(fit.intercept))
 		NonFinite(est);
 	for (int j = 0; j < p; j++)
 		if (!isfinite(fit.coef[j]))
 			NonFinite(est);
+	if (fit.rank_deficient)
+		ereport(NOTICE,
+				(errmsg("features are collinear; %s used the minimum-norm solution",
+						est->name),
+				 errdetail("The coefficients are one of many that fit equally well; predictions are unaffected."),
+				 errhint("Leave out redundant features, or use ridge with alpha > 0.")));
 
 	s->p = p;
 	s->intercept = fit.intercept;
@@ -293,6 +293,11 @@ mlpipe_linear_solve(PG_FUNCTION_ARGS)
 				(errmsg("%s did not converge in %d iterations", est->name,
 						fit.n_iter),
 				 errhint("Raise max_iter or tol in hyperparams.")));
+	if (!isfinite(fit.intercept))
+		NonFinite(est);
+	for (int j = 0; j < p; j++)
+		if (!isfinite(fit.coef[j]))
+			NonFinite(est);
 	out = palloc(sizeof(Datum) * (p + 1));
 	out[0] = Float8GetDatum(fit.intercept);
 	for (int j = 0; j < p; j++)
