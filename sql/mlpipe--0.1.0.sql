@@ -77,6 +77,15 @@ RETURNS bigint
 AS 'MODULE_PATHNAME', 'mlpipe_load_dataset'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
+CREATE FUNCTION mlpipe_load_csv(path text, table_name text,
+                                header boolean DEFAULT true,
+                                delimiter text DEFAULT ',',
+                                null_token text DEFAULT '',
+                                program boolean DEFAULT false)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'mlpipe_load_csv'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
 CREATE FUNCTION mlpipe_describe(source text)
 RETURNS TABLE (column_name text, type text, count bigint, nulls bigint,
                distinct_values bigint, mean float8, stddev float8, min float8,
