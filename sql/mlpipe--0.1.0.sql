@@ -106,12 +106,75 @@ CREATE FUNCTION mlpipe_train(
     features    text[] DEFAULT NULL,
     exclude     text[] DEFAULT NULL,
     test_size   float8 DEFAULT 0.25,
+    split       text DEFAULT 'random',
     seed        bigint DEFAULT 42,
     deploy      text DEFAULT 'if_better')
 RETURNS TABLE (model_id bigint, project text, version integer, algorithm text,
                task text, metrics jsonb, deployed boolean)
 AS 'MODULE_PATHNAME', 'mlpipe_train'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+CREATE FUNCTION mlpipe_split_test("row" record, test_size float8 DEFAULT 0.25,
+                                  split text DEFAULT 'random', seed bigint DEFAULT 42)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'mlpipe_split_test'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The split mlpipe_train would make, as two new tables.
+CREATE FUNCTION mlpipe_split(source text, train_table text, test_table text,
+                             test_size float8 DEFAULT 0.25,
+                             split text DEFAULT 'random', seed bigint DEFAULT 42)
+RETURNS TABLE (train_rows bigint, test_rows bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+    q text := source;
+    col text;
+    cut text;
+    n_train bigint;
+    n_test bigint;
+BEGIN
+    IF source IS NULL OR train_table IS NULL OR test_table IS NULL
+       OR test_size IS NULL OR split IS NULL OR seed IS NULL THEN
+        RAISE EXCEPTION 'arguments of mlpipe_split must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT (test_size >= 0 AND test_size < 1) THEN
+        RAISE EXCEPTION 'test_size must be at least 0 and less than 1'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- a relation name becomes a query; a query is used as it is
+    IF q !~ '[[:space:]();]' THEN
+        q := format('SELECT * FROM %s', q::regclass);
+    END IF;
+    IF split LIKE 'order:_%' THEN
+        -- the ceil(test_size * n) largest values, with their ties
+        col := substr(split, 7);
+        EXECUTE format('SELECT %1$I FROM (%2$s) s ORDER BY %1$I DESC NULLS FIRST
+                        OFFSET greatest(ceil($1 * (SELECT count(*) FROM (%2$s) c)) - 1, 0) LIMIT 1',
+                       col, q)
+            INTO cut USING test_size;
+        IF test_size = 0 OR cut IS NULL THEN
+            EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s', train_table, q);
+            EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE false', test_table, q);
+        ELSE
+            EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE NOT (s.%I >= %L)',
+                           train_table, q, col, cut);
+            EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE s.%I >= %L',
+                           test_table, q, col, cut);
+        END IF;
+    ELSE
+        EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE NOT mlpipe_split_test(s, %L, %L, %L)',
+                       train_table, q, test_size, split, seed);
+        EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE mlpipe_split_test(s, %L, %L, %L)',
+                       test_table, q, test_size, split, seed);
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %s', train_table) INTO n_train;
+    EXECUTE format('SELECT count(*) FROM %s', test_table) INTO n_test;
+    RETURN QUERY SELECT n_train, n_test;
+END
+$fn$;
 
 CREATE FUNCTION mlpipe_deploy(project text, model_id bigint DEFAULT NULL,
                               strategy text DEFAULT 'best')

@@ -169,6 +169,8 @@ ColumnsFromShared(ParShared *sh, MlpColumns *cols)
 	cols->hash_len = SH_ARRAY(sh, off_hash_len, int16);
 	cols->hash_byval = SH_ARRAY(sh, off_hash_byval, bool);
 	cols->hash_name = SH_ARRAY(sh, off_hash_name, uint64);
+	cols->order_attno = -1;		/* order splits never run in parallel */
+	cols->order_type = InvalidOid;
 }
 
 /*

@@ -29,6 +29,8 @@
 #include "utils/memutils.h"
 #include "utils/regproc.h"
 #include "utils/acl.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
 #include "common/hashfn.h"
 #include "utils/rls.h"
 #include "catalog/pg_class.h"
@@ -240,6 +242,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	ListCell   *lc;
 	int		   *cols = palloc(sizeof(int) * (td->natts + 1));
 
+	out->needs_rowcxt = false;
+	MlpHashColumns(td, spec, out);
 	tcol = RequireColumn(td, spec->target, "target");
 	if (MlpNumKindOf(TupleDescAttr(td, tcol)->atttypid) == MLP_NUM_NONE ||
 		MlpNumKindOf(TupleDescAttr(td, tcol)->atttypid) == MLP_NUM_BOOL)
@@ -287,6 +291,10 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			if (a->attisdropped || i == tcol ||
 				InList(spec->exclude, NameStr(a->attname)))
 				continue;
+			/* a split column is a key or a clock, not a feature (unless named) */
+			if (spec->split != MLP_SPLIT_RANDOM &&
+				strcmp(NameStr(a->attname), spec->split_column) == 0)
+				continue;
 			(void) FindColumn(td, NameStr(a->attname), &ambiguous);
 			if (ambiguous)
 				ereport(ERROR,
@@ -312,7 +320,6 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->names = palloc(sizeof(char *) * out->ncols);
 	out->types = palloc(sizeof(char *) * out->ncols);
 	out->natts_needed = td->natts;
-	out->needs_rowcxt = false;
 	for (int j = 0; j < out->ncols; j++)
 	{
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
@@ -323,12 +330,21 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		out->types[j] = format_type_be(a->atttypid);
 	}
 
-	/*
-	 * The split hashes every column of the source row, found by name: the
-	 * holdout then depends on the data and the seed only, not on which
-	 * columns are features, nor on their order.
-	 */
+	MlpHashColumns(td, spec, out);
+}
+
+/*
+ * The columns the split hashes.  A random split hashes every column of the
+ * source row, found by name: the holdout then depends on the data and the
+ * seed only, not on which columns are features, nor on their order.  A hash
+ * split hashes its key column alone; an order split hashes nothing.
+ */
+void
+MlpHashColumns(TupleDesc td, const MlpSourceSpec *spec, MlpColumns *out)
+{
 	out->nhash = 0;
+	out->order_attno = -1;
+	out->order_type = InvalidOid;
 	out->hash_attno = palloc(sizeof(int) * Max(td->natts, 1));
 	out->hash_len = palloc(sizeof(int16) * Max(td->natts, 1));
 	out->hash_byval = palloc(sizeof(bool) * Max(td->natts, 1));
@@ -340,6 +356,15 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 
 		if (a->attisdropped)
 			continue;
+		if (spec->split != MLP_SPLIT_RANDOM &&
+			strcmp(NameStr(a->attname), spec->split_column) != 0)
+			continue;
+		if (spec->split == MLP_SPLIT_ORDER)
+		{
+			out->order_attno = i;
+			out->order_type = getBaseType(a->atttypid);
+			continue;
+		}
 		out->hash_attno[h] = i;
 		out->hash_len[h] = a->attlen;
 		out->hash_byval[h] = a->attbyval;
@@ -348,6 +373,27 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		out->needs_rowcxt |= (a->attlen == -1);
 		out->nhash++;
 	}
+	if (spec->split == MLP_SPLIT_ORDER)
+	{
+		if (out->order_attno < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("split column \"%s\" does not exist in the source",
+							spec->split_column)));
+		if (MlpNumKindOf(out->order_type) == MLP_NUM_NONE &&
+			out->order_type != DATEOID && out->order_type != TIMESTAMPOID &&
+			out->order_type != TIMESTAMPTZOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("split column \"%s\" has type %s, which an order split cannot use",
+							spec->split_column, format_type_be(out->order_type)),
+					 errhint("An order split needs a number, a date or a timestamp.")));
+	}
+	else if (spec->split == MLP_SPLIT_HASH && out->nhash == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("split column \"%s\" does not exist in the source",
+						spec->split_column)));
 }
 
 /* The 64-bit finalizer of splitmix64: a cheap, well-mixed hash step. */
@@ -372,6 +418,110 @@ MlpSplitThreshold(double test_size)
 	return (uint64) ldexp(test_size, 64);
 }
 
+/* The per-training start of every row hash. */
+uint64
+MlpSplitSeed(int64 seed)
+{
+	return Mix64((uint64) seed ^ UINT64CONST(0x9e3779b97f4a7c15));
+}
+
+/* The salt of a column, from the seed and the column's name. */
+uint64
+MlpColumnSalt(uint64 h0, uint64 name_hash)
+{
+	return Mix64(h0 + name_hash);
+}
+
+/* Whether a row with hash h is a test row. */
+bool
+MlpSplitIsTest(uint64 h, uint64 h0, uint64 threshold)
+{
+	return threshold != 0 && Mix64(h ^ h0) < threshold;
+}
+
+/* Parse split => 'random' | 'hash:<column>' | 'order:<column>'. */
+void
+MlpParseSplit(const char *split, MlpSourceSpec *spec)
+{
+	spec->split_column = NULL;
+	if (strcmp(split, "random") == 0)
+		spec->split = MLP_SPLIT_RANDOM;
+	else if (strncmp(split, "hash:", 5) == 0 && split[5] != '\0')
+	{
+		spec->split = MLP_SPLIT_HASH;
+		spec->split_column = pstrdup(split + 5);
+	}
+	else if (strncmp(split, "order:", 6) == 0 && split[6] != '\0')
+	{
+		spec->split = MLP_SPLIT_ORDER;
+		spec->split_column = pstrdup(split + 6);
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown split \"%s\"", split),
+				 errhint("Use random, hash:<column> or order:<column>.")));
+}
+
+/* The split as the user wrote it, for the stored training spec. */
+char *
+MlpSplitText(const MlpSourceSpec *spec)
+{
+	switch (spec->split)
+	{
+		case MLP_SPLIT_HASH:
+			return psprintf("hash:%s", spec->split_column);
+		case MLP_SPLIT_ORDER:
+			return psprintf("order:%s", spec->split_column);
+		case MLP_SPLIT_RANDOM:
+			break;
+	}
+	return pstrdup("random");
+}
+
+/* Qsort comparator for doubles. */
+static int
+CompareOrder(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The order split: the ceil(test_size * n) rows with the largest values are
+ * the test rows; rows equal to the smallest of those join them, so equal
+ * values never straddle the cut.  Returns the number of test rows.
+ */
+int64
+MlpOrderSplit(const double *order, int64 n, double test_size, uint8 *is_test)
+{
+	int64		k = (test_size > 0) ? (int64) ceil(test_size * (double) n) : 0;
+	double	   *sorted;
+	double		cut;
+	int64		ntest = 0;
+
+	if (k == 0 || n == 0)
+	{
+		if (n > 0)
+			memset(is_test, 0, n);
+		return 0;
+	}
+	sorted = MemoryContextAllocExtended(CurrentMemoryContext, sizeof(double) * n,
+										MCXT_ALLOC_HUGE);
+	memcpy(sorted, order, sizeof(double) * n);
+	qsort(sorted, n, sizeof(double), CompareOrder);
+	cut = sorted[n - Min(k, n)];
+	for (int64 i = 0; i < n; i++)
+	{
+		is_test[i] = order[i] >= cut;
+		ntest += is_test[i];
+	}
+	pfree(sorted);
+	return ntest;
+}
+
 /* Start an empty matrix for the given columns, in the current context. */
 void
 MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
@@ -388,12 +538,12 @@ MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
 	sink->shared_bytes = shared_bytes;
 	sink->first_cap = Max(expected_rows, INITIAL_ROWS);
 	sink->threshold = threshold;
-	sink->h0 = Mix64((uint64) seed ^ UINT64CONST(0x9e3779b97f4a7c15));
+	sink->h0 = MlpSplitSeed(seed);
 	sink->salt = palloc(sizeof(uint64) * Max(cols->nhash, 1));
 	sink->min = palloc(sizeof(double) * cols->ncols);
 	sink->max = palloc(sizeof(double) * cols->ncols);
 	for (int h = 0; h < cols->nhash; h++)
-		sink->salt[h] = Mix64(sink->h0 + cols->hash_name[h]);
+		sink->salt[h] = MlpColumnSalt(sink->h0, cols->hash_name[h]);
 	for (int j = 0; j < cols->ncols; j++)
 	{
 		sink->min[j] = INFINITY;
@@ -427,7 +577,8 @@ static void
 GrowMatrix(MlpRowSink *sink)
 {
 	MlpMatrix  *m = &sink->m;
-	Size		rowbytes = add_size(mul_size(sizeof(double), (Size) m->ncols), 1);
+	Size		rowbytes = add_size(mul_size(sizeof(double),
+											 (Size) m->ncols + (sink->cols->order_attno >= 0)), 1);
 	Size		limit = mul_size((Size) mlpipe_max_memory_kb, 1024);
 	Size		others = 0;
 	int64		newcap = m->cap ? m->cap * 2 : sink->first_cap;
@@ -464,18 +615,23 @@ GrowMatrix(MlpRowSink *sink)
 	else
 		sink->is_test = MemoryContextAllocExtended(sink->cxt, (Size) newcap,
 												   MCXT_ALLOC_HUGE);
+	if (sink->cols->order_attno >= 0)
+		sink->order = sink->order ?
+			repalloc_huge(sink->order, sizeof(double) * (Size) newcap) :
+			MemoryContextAllocExtended(sink->cxt, sizeof(double) * (Size) newcap,
+									   MCXT_ALLOC_HUGE);
 }
 
 /*
  * The split hash of a row: the seed mixed with the binary value of every
- * column, each under a salt made from the column's name (each column mixed
- * on its own, so the steps do not wait on each other).
+ * hashed column, each under a salt made from the column's name (each column
+ * mixed on its own, so the steps do not wait on each other).
  */
-static inline uint64
-RowHash(const MlpRowSink *sink, const Datum *values, const bool *isnull)
+uint64
+MlpRowHash(const MlpColumns *cols, const uint64 *salt, uint64 h0,
+		   const Datum *values, const bool *isnull)
 {
-	const MlpColumns *cols = sink->cols;
-	uint64		h = sink->h0;
+	uint64		h = h0;
 
 	for (int c = 0; c < cols->nhash; c++)
 	{
@@ -499,10 +655,26 @@ RowHash(const MlpRowSink *sink, const Datum *values, const bool *isnull)
 		else
 			x = hash_bytes_extended((const unsigned char *) DatumGetPointer(values[a]),
 									cols->hash_len[c], 0);
-		x = (x ^ sink->salt[c]) * UINT64CONST(0x9fb21c651e98df25);
-		h += (x ^ (x >> 29)) * (sink->salt[c] | 1);
+		x = (x ^ salt[c]) * UINT64CONST(0x9fb21c651e98df25);
+		h += (x ^ (x >> 29)) * (salt[c] | 1);
 	}
 	return h;
+}
+
+/* An order-split column's value as a number (dates in days, times in us). */
+static double
+OrderValue(Datum d, Oid type)
+{
+	switch (type)
+	{
+		case DATEOID:
+			return (double) DatumGetDateADT(d);
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			return (double) DatumGetTimestamp(d);
+		default:
+			return MlpDatumToFloat8(d, MlpNumKindOf(type));
+	}
 }
 
 /*
@@ -547,14 +719,24 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 		sink->min[j] = Min(sink->min[j], v);
 		sink->max[j] = Max(sink->max[j], v);
 	}
-	if (sink->threshold)
-		h = RowHash(sink, values, isnull);
+	if (sink->threshold && cols->order_attno < 0)
+		h = MlpRowHash(cols, sink->salt, sink->h0, values, isnull);
+	if (cols->order_attno >= 0)
+	{
+		if (isnull[cols->order_attno])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("split column holds NULL"),
+					 errhint("An order split needs a value in every row; filter NULLs out in a source query.")));
+		sink->order[i] = OrderValue(values[cols->order_attno], cols->order_type);
+	}
 	if (sink->rowcxt)
 	{
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(sink->rowcxt);
 	}
-	sink->is_test[i] = sink->threshold && Mix64(h ^ sink->h0) < sink->threshold;
+	sink->is_test[i] = cols->order_attno < 0 &&
+		MlpSplitIsTest(h, sink->h0, sink->threshold);
 	sink->ntest += sink->is_test[i];
 	m->nrows = i + 1;
 }
@@ -666,6 +848,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	MlpCheckNulls(&ds->cols, r->sink.nnull, r->sink.m.nrows);
 	ds->m = r->sink.m;
 	ds->is_test = r->sink.is_test;
+	ds->order = r->sink.order;
 	ds->ntest = r->sink.ntest;
 	ds->min = r->sink.min;
 	ds->max = r->sink.max;

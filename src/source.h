@@ -52,8 +52,18 @@ MlpDatumToFloat8(Datum d, MlpNumKind kind)
 	return 0;
 }
 
+/* how rows are divided between the train and the test split */
+typedef enum MlpSplitKind
+{
+	MLP_SPLIT_RANDOM,			/* seeded hash of every column */
+	MLP_SPLIT_HASH,				/* seeded hash of one key column */
+	MLP_SPLIT_ORDER				/* the rows with the largest values of a column */
+} MlpSplitKind;
+
 typedef struct MlpSourceSpec
 {
+	MlpSplitKind split;
+	const char *split_column;	/* HASH and ORDER */
 	const char *source;
 	const char *target;
 	List	   *features;		/* of char *; NIL = every other column */
@@ -77,6 +87,8 @@ typedef struct MlpColumns
 	int16	   *hash_len;		/* typlen */
 	bool	   *hash_byval;
 	uint64	   *hash_name;		/* hash of the column's name */
+	int			order_attno;	/* ORDER split: the column, else -1 */
+	Oid			order_type;
 } MlpColumns;
 
 /* appends converted rows to a growing column-major matrix */
@@ -94,6 +106,7 @@ typedef struct MlpRowSink
 	uint64		h0;
 	uint64	   *salt;			/* per hashed column */
 	uint8	   *is_test;		/* per row, same capacity as the matrix */
+	double	   *order;			/* ORDER split: the column's value per row */
 	int64		ntest;
 	double	   *min;			/* per column */
 	double	   *max;
@@ -107,6 +120,7 @@ typedef struct MlpDataset
 	int64		ntest;
 	double	   *min;			/* per column */
 	double	   *max;
+	double	   *order;			/* ORDER split: the column's value per row */
 	int			p;
 	char	  **names;			/* p + 1 column names */
 	char	  **types;			/* p + 1 type names */
@@ -118,6 +132,17 @@ extern char *MlpSourceQuery(const char *source);
 extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec, int64 seed,
 								 uint64 threshold);
 extern uint64 MlpSplitThreshold(double test_size);
+extern void MlpParseSplit(const char *split, MlpSourceSpec *spec);
+extern char *MlpSplitText(const MlpSourceSpec *spec);
+extern int64 MlpOrderSplit(const double *order, int64 n, double test_size,
+						   uint8 *is_test);
+extern void MlpHashColumns(TupleDesc td, const MlpSourceSpec *spec,
+						   MlpColumns *out);
+extern uint64 MlpRowHash(const MlpColumns *cols, const uint64 *salt, uint64 h0,
+						 const Datum *values, const bool *isnull);
+extern uint64 MlpSplitSeed(int64 seed);
+extern uint64 MlpColumnSalt(uint64 h0, uint64 name_hash);
+extern bool MlpSplitIsTest(uint64 h, uint64 h0, uint64 threshold);
 extern Oid	MlpSourceTable(const char *source);
 extern void MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td,
 							  MlpColumns *out);

@@ -106,14 +106,15 @@ typedef struct TrainRows
 /* Load the rows: in parallel from a large table, else through SPI. */
 static void
 LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
-		 uint64 threshold)
+		 uint64 threshold, double test_size)
 {
 	Oid			relid = MlpSourceTable(spec->source);
 	MlpDataset *ds;
 	int64	   *nonull;
 
 	memset(rows, 0, sizeof(*rows));
-	if (OidIsValid(relid))
+	/* an order split needs every row's value first: one process */
+	if (OidIsValid(relid) && spec->split != MLP_SPLIT_ORDER)
 	{
 		rows->par = MlpParallelBegin(relid, spec, seed, threshold, &rows->cols,
 									 &rows->part, &rows->sum);
@@ -134,6 +135,9 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 	rows->part.p = ds->p;
 	rows->part.is_test = ds->is_test;
 	rows->part.ntest = ds->ntest;
+	if (spec->split == MLP_SPLIT_ORDER)
+		rows->part.ntest = ds->ntest =
+			MlpOrderSplit(ds->order, ds->m.nrows, test_size, ds->is_test);
 	nonull = palloc0(sizeof(int64) * ds->m.ncols);
 	SummaryInit(&rows->sum, ds->m.ncols);
 	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
@@ -228,7 +232,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	List	   *exclude = TextArrayList(fcinfo, 7, "exclude");
 	double		test_size;
 	int64		seed;
-	char	   *deploy = RequiredText(fcinfo, 10, "deploy");
+	char	   *split = RequiredText(fcinfo, 9, "split");
+	char	   *deploy = RequiredText(fcinfo, 11, "deploy");
 	const MlpEstimator *est;
 	double	   *hp;
 	MlpSourceSpec spec;
@@ -263,11 +268,12 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("test_size must not be NULL")));
 	test_size = PG_GETARG_FLOAT8(8);
-	if (PG_ARGISNULL(9))
+	if (PG_ARGISNULL(10))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("seed must not be NULL")));
-	seed = PG_GETARG_INT64(9);
+	seed = PG_GETARG_INT64(10);
+	MlpParseSplit(split, &spec);
 
 	if (project[0] == '\0' || pg_mbstrlen(project) > NAMEDATALEN * 4)
 		ereport(ERROR,
@@ -314,7 +320,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	spec.target = target;
 	spec.features = features;
 	spec.exclude = exclude;
-	LoadRows(&rows, &spec, seed, MlpSplitThreshold(test_size));
+	LoadRows(&rows, &spec, seed, MlpSplitThreshold(test_size), test_size);
 	if (rows.sum.nrows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -381,8 +387,9 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	AppendJsonList(&specjs, exclude, !PG_ARGISNULL(7));
 	appendStringInfoString(&specjs, ", \"test_size\": ");
 	MlpAppendJsonNumber(&specjs, test_size);
-	appendStringInfo(&specjs, ", \"seed\": " INT64_FORMAT ", \"split\": \"random\"}",
-					 seed);
+	appendStringInfo(&specjs, ", \"seed\": " INT64_FORMAT ", \"split\": ", seed);
+	escape_json(&specjs, MlpSplitText(&spec));
+	appendStringInfoChar(&specjs, '}');
 
 	/* store */
 	memset(&nm, 0, sizeof(nm));

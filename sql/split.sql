@@ -1,0 +1,57 @@
+-- Splits: random (every column hashed), hash:<key> (stable per key across
+-- retrains), order:<column> (the latest rows are the test set), and
+-- mlpipe_split / mlpipe_split_test, which reproduce a training's holdout.
+CREATE TABLE events AS
+SELECT i AS id, DATE '2024-01-01' + i AS day, (i % 13)::float8 AS a,
+       sin(i)::float8 AS b, 2 * (i % 13) - 3 * sin(i) + (i % 7) * 0.1 AS y
+FROM generate_series(1, 400) i;
+
+-- the test rows of a training are exactly the rows mlpipe_split_test marks
+SELECT deployed FROM mlpipe_train('sp_random', 'events', 'y', exclude => ARRAY['id', 'day']);
+SELECT n_test = (SELECT count(*) FROM events e WHERE mlpipe_split_test(e, 0.25, 'random', 42)) AS random_same,
+       features, spec ->> 'split' AS split
+FROM mlpipe.models WHERE id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'sp_random');
+
+-- hash:<key>: the key column is not a feature, and a key keeps its side
+SELECT deployed FROM mlpipe_train('sp_hash', 'events', 'y', split => 'hash:id', exclude => ARRAY['day']);
+SELECT features, spec ->> 'split' AS split FROM mlpipe.models
+WHERE id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'sp_hash');
+SELECT n_test = (SELECT count(*) FROM events e WHERE mlpipe_split_test(e, 0.25, 'hash:id', 42)) AS hash_same
+FROM mlpipe_models WHERE project = 'sp_hash';
+CREATE TABLE before AS SELECT id FROM events e WHERE mlpipe_split_test(e, 0.25, 'hash:id', 42);
+CREATE TABLE before_rnd AS SELECT id FROM events e WHERE mlpipe_split_test(e, 0.25, 'random', 42);
+UPDATE events SET a = a + 1, y = y + 2 WHERE id % 5 = 0;
+INSERT INTO events SELECT i, DATE '2024-01-01' + i, (i % 13)::float8, sin(i), 2 * (i % 13) - 3 * sin(i)
+FROM generate_series(401, 500) i;
+SELECT count(*) AS moved FROM events e
+WHERE e.id <= 400 AND mlpipe_split_test(e, 0.25, 'hash:id', 42) <> (e.id IN (SELECT id FROM before));
+-- under a random split, updated rows may move (every column is hashed),
+-- untouched ones never do
+SELECT e.id % 5 = 0 AS updated, count(*) AS moved FROM events e
+WHERE e.id <= 400 AND mlpipe_split_test(e, 0.25, 'random', 42) <> (e.id IN (SELECT id FROM before_rnd))
+GROUP BY 1 ORDER BY 1;
+
+-- order:<column>: the latest ceil(0.25 * 500) = 125 days are the test set
+SELECT deployed FROM mlpipe_train('sp_order', 'events', 'y', split => 'order:day', exclude => ARRAY['id']);
+SELECT features, n_train, n_test FROM mlpipe_models WHERE project = 'sp_order';
+SELECT * FROM mlpipe_split('events', 'ev_train', 'ev_test', split => 'order:day');
+SELECT (SELECT max(day) FROM ev_train) < (SELECT min(day) FROM ev_test) AS test_is_latest;
+-- ties at the cut go to the test side together
+SELECT * FROM mlpipe_split($$SELECT (i / 10) AS t, i::float8 AS x FROM generate_series(1, 100) i$$,
+                           'tie_train', 'tie_test', test_size => 0.25, split => 'order:t');
+
+-- mlpipe_split with a random or hash split gives the training's tables
+SELECT * FROM mlpipe_split('events', 'rnd_train', 'rnd_test', seed => 7);
+SELECT (SELECT count(*) FROM events e WHERE mlpipe_split_test(e, 0.25, 'random', 7)) = (SELECT count(*) FROM rnd_test) AS same;
+SELECT * FROM mlpipe_split('SELECT id, y FROM events', 'h_train', 'h_test', test_size => 0.5, split => 'hash:id');
+
+-- errors
+SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'shuffle');
+SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'hash:');
+SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'hash:nope', exclude => ARRAY['day']);
+SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'order:nope', exclude => ARRAY['day']);
+SELECT mlpipe_train('sp_bad', 'SELECT a, b, y, ''x''::text AS tag FROM events', 'y', split => 'order:tag', exclude => ARRAY['tag']);
+SELECT mlpipe_train('sp_bad', 'SELECT a, y, NULLIF(day, DATE ''2024-01-05'') AS day FROM events', 'y', split => 'order:day');
+SELECT mlpipe_split_test(e, 0.25, 'order:day', 42) FROM events e LIMIT 1;
+SELECT mlpipe_split('events', 'x_train', 'x_test', test_size => 1);
+SELECT count(*) AS none_stored FROM mlpipe.projects WHERE name = 'sp_bad';

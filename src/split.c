@@ -1,0 +1,92 @@
+/*
+ * split.c
+ *	  mlpipe_split_test: the training split's decision for one row, so that
+ *	  mlpipe_split (and any query) can reproduce the holdout of a training.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/typcache.h"
+
+#include "source.h"
+
+PG_FUNCTION_INFO_V1(mlpipe_split_test);
+
+/* per call site: the hashed columns of the last row type seen */
+typedef struct SplitCall
+{
+	Oid			rowtype;
+	int32		rowtypmod;
+	char	   *split;
+	int64		seed;
+	TupleDesc	desc;
+	MlpColumns	cols;
+	uint64	   *salt;
+	uint64		h0;
+	Datum	   *values;
+	bool	   *nulls;
+} SplitCall;
+
+/*
+ * mlpipe_split_test(row record, test_size float8, split text, seed bigint)
+ * -> whether mlpipe_train would put this row in the test split.
+ */
+Datum
+mlpipe_split_test(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
+	double		test_size = PG_GETARG_FLOAT8(1);
+	char	   *split = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	int64		seed = PG_GETARG_INT64(3);
+	Oid			tupType = HeapTupleHeaderGetTypeId(rec);
+	int32		tupTypmod = HeapTupleHeaderGetTypMod(rec);
+	SplitCall  *sc = fcinfo->flinfo->fn_extra;
+	HeapTupleData tuple;
+
+	if (!(test_size >= 0 && test_size < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("test_size must be at least 0 and less than 1")));
+	if (sc == NULL || sc->rowtype != tupType || sc->rowtypmod != tupTypmod ||
+		strcmp(sc->split, split) != 0 || sc->seed != seed)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		TupleDesc	td = lookup_rowtype_tupdesc(tupType, tupTypmod);
+		MlpSourceSpec spec;
+
+		memset(&spec, 0, sizeof(spec));
+		MlpParseSplit(split, &spec);
+		if (spec.split == MLP_SPLIT_ORDER)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("an order split is decided over the whole source, not row by row"),
+					 errhint("Use mlpipe_split(), which takes the whole source.")));
+		sc = palloc0(sizeof(SplitCall));
+		sc->rowtype = tupType;
+		sc->rowtypmod = tupTypmod;
+		sc->split = pstrdup(split);
+		sc->seed = seed;
+		sc->desc = CreateTupleDescCopy(td);
+		ReleaseTupleDesc(td);
+		MlpHashColumns(sc->desc, &spec, &sc->cols);
+		sc->h0 = MlpSplitSeed(seed);
+		sc->salt = palloc(sizeof(uint64) * Max(sc->cols.nhash, 1));
+		for (int c = 0; c < sc->cols.nhash; c++)
+			sc->salt[c] = MlpColumnSalt(sc->h0, sc->cols.hash_name[c]);
+		sc->values = palloc(sizeof(Datum) * Max(sc->desc->natts, 1));
+		sc->nulls = palloc(sizeof(bool) * Max(sc->desc->natts, 1));
+		fcinfo->flinfo->fn_extra = sc;
+		MemoryContextSwitchTo(old);
+	}
+	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
+	ItemPointerSetInvalid(&(tuple.t_self));
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = rec;
+	heap_deform_tuple(&tuple, sc->desc, sc->values, sc->nulls);
+	PG_RETURN_BOOL(MlpSplitIsTest(MlpRowHash(&sc->cols, sc->salt, sc->h0,
+											 sc->values, sc->nulls),
+								  sc->h0, MlpSplitThreshold(test_size)));
+}
