@@ -35,8 +35,19 @@ SELECT mlpipe_load_csv($$printf 'n,t,w,b\n1,2024-01-01,5,t\n2.5,2024-01-02 03:04
 SELECT column_name, data_type FROM information_schema.columns
 WHERE table_schema = 'csvt' AND table_name = 'widen' ORDER BY ordinal_position;
 
+-- whole numbers beyond bigint keep their digits (numeric); long header
+-- names are cut at a character boundary and still made unique
+SELECT mlpipe_load_csv($$printf 'id,v\n9223372036854775808,1\n12345678901234567890123,2\n'$$, 'huge', program => true);
+SELECT id, pg_typeof(id) FROM huge ORDER BY v;
+SELECT mlpipe_load_csv(format($$printf '%s,%s\n1,2\n'$$, repeat('é', 40), repeat('é', 40)), 'longnames', program => true);
+SELECT length(attname) AS chars, octet_length(attname::text) AS bytes FROM pg_attribute
+WHERE attrelid = 'csvt.longnames'::regclass AND attnum > 0 ORDER BY attnum;
+-- a temporary table of the same name does not capture the rows
+CREATE TEMP TABLE line (z int);
 -- the loaded table trains like any other
 SELECT mlpipe_load_csv($$printf 'x,y\n1,3\n2,5\n3,7\n4,9.5\n'$$, 'line', program => true);
+SELECT (SELECT count(*) FROM pg_temp.line) AS temp_rows, (SELECT count(*) FROM csvt.line) AS new_rows;
+DROP TABLE pg_temp.line;
 SELECT deployed FROM mlpipe_train('csv_line', 'line', 'y', test_size => 0);
 SELECT feature, round(coefficient::numeric, 6) FROM mlpipe_coefficients('csv_line');
 

@@ -11,6 +11,10 @@ SELECT species, count(*) FROM iris GROUP BY species ORDER BY species;
 CREATE SCHEMA other;
 SELECT mlpipe_load_dataset('iris', 'other.flowers');
 SELECT round(avg(petal_length)::numeric, 4) FROM other.flowers;
+-- a temporary table of the same name does not capture the rows
+CREATE TEMP TABLE wine_t (x int);
+SELECT mlpipe_load_dataset('wine', 'wine_t');
+SELECT (SELECT count(*) FROM pg_temp.wine_t) AS temp_rows, (SELECT count(*) FROM ds.wine_t) AS new_rows;
 -- errors: unknown name, existing table, NULL name
 SELECT mlpipe_load_dataset('titanic');
 SELECT mlpipe_load_dataset('iris');
@@ -42,6 +46,11 @@ FROM mlpipe_describe($$
     SELECT i AS n, (i % 3 = 0) AS flag, CASE WHEN i % 4 = 0 THEN NULL ELSE 'c' || (i % 3) END AS cat,
            DATE '2024-01-01' + i AS day
     FROM generate_series(1, 12) i$$);
+-- NaN sorts last and infinities stay exact, as in PostgreSQL
+SELECT column_name, count, mean, min, q1, median, q3, max
+FROM mlpipe_describe($$SELECT v FROM unnest(ARRAY[1, 'NaN', 3, '-Infinity', 5, 'Infinity', 2]::float8[]) v$$);
+SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v)
+FROM unnest(ARRAY[1, 'NaN', 3, '-Infinity', 5, 'Infinity', 2]::float8[]) v;
 -- an empty source: counts of zero, no statistics
 SELECT column_name, count, nulls, distinct_values, mean, top_values
 FROM mlpipe_describe('SELECT 1.0::float8 AS x, ''a''::text AS t WHERE false');

@@ -52,6 +52,7 @@ SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'hash:nope', exclude => AR
 SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'order:nope', exclude => ARRAY['day']);
 SELECT mlpipe_train('sp_bad', 'SELECT a, b, y, ''x''::text AS tag FROM events', 'y', split => 'order:tag', exclude => ARRAY['tag']);
 SELECT mlpipe_train('sp_bad', 'SELECT a, y, NULLIF(day, DATE ''2024-01-05'') AS day FROM events', 'y', split => 'order:day');
+SELECT mlpipe_train('sp_bad', 'SELECT a, y, CASE WHEN id = 9 THEN ''NaN'' ELSE b END AS o FROM events', 'y', split => 'order:o');
 SELECT mlpipe_split_test(e, 0.25, 'order:day', 42) FROM events e LIMIT 1;
 SELECT mlpipe_split('events', 'x_train', 'x_test', test_size => 1);
 SELECT count(*) AS none_stored FROM mlpipe.projects WHERE name = 'sp_bad';

@@ -30,6 +30,10 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/regproc.h"
+#include "utils/lsyscache.h"
+#include "executor/executor.h"
+
+#include "mb/pg_wchar.h"
 
 #include "mlpipe.h"
 
@@ -42,6 +46,7 @@ typedef enum CsvType
 	CSV_BOOL,
 	CSV_INT,
 	CSV_BIGINT,
+	CSV_NUMERIC,				/* whole numbers beyond bigint */
 	CSV_FLOAT,
 	CSV_DATE,
 	CSV_TIMESTAMPTZ,
@@ -49,7 +54,7 @@ typedef enum CsvType
 } CsvType;
 
 static const char *const csv_type_names[] = {
-	"text", "boolean", "integer", "bigint", "double precision", "date",
+	"text", "boolean", "integer", "bigint", "numeric", "double precision", "date",
 	"timestamptz", "text"
 };
 
@@ -110,6 +115,8 @@ CsvNextRecord(CsvReader *r, List **fields)
 			break;
 		}
 		c = r->buf[r->pos++];
+		if ((r->pos & 0xfffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (quoted)
 		{
 			if (c == '"')
@@ -249,7 +256,7 @@ ValueType(const char *v)
 		return CSV_BOOL;
 	if (*p == '+' || *p == '-')
 		p++;
-	if (*p && AllDigits(p, 0, strlen(p)) && strlen(p) <= 19)
+	if (*p && AllDigits(p, 0, strlen(p)))
 	{
 		int64		x;
 
@@ -257,6 +264,7 @@ ValueType(const char *v)
 		x = strtoll(v, &end, 10);
 		if (errno == 0 && *end == '\0')
 			return (x >= PG_INT32_MIN && x <= PG_INT32_MAX) ? CSV_INT : CSV_BIGINT;
+		return CSV_NUMERIC;		/* a float would lose its digits */
 	}
 	if (len > 0 && !isspace((unsigned char) v[0]) && !isspace((unsigned char) v[len - 1]))
 	{
@@ -281,8 +289,8 @@ Widen(CsvType a, CsvType b)
 		return b;
 	if (b == CSV_NONE || a == b)
 		return a;
-	if ((a == CSV_INT || a == CSV_BIGINT || a == CSV_FLOAT) &&
-		(b == CSV_INT || b == CSV_BIGINT || b == CSV_FLOAT))
+	if ((a == CSV_INT || a == CSV_BIGINT || a == CSV_NUMERIC || a == CSV_FLOAT) &&
+		(b == CSV_INT || b == CSV_BIGINT || b == CSV_NUMERIC || b == CSV_FLOAT))
 		return Max(a, b);
 	if ((a == CSV_DATE && b == CSV_TIMESTAMPTZ) || (a == CSV_TIMESTAMPTZ && b == CSV_DATE))
 		return CSV_TIMESTAMPTZ;
@@ -339,13 +347,12 @@ static char *
 ColumnName(List *names, const char *given, int i)
 {
 	char	   *base = (given && given[0]) ? pstrdup(given) : psprintf("column%d", i + 1);
-	char	   *name = base;
+	char	   *name;
 	int			suffix = 1;
 	ListCell   *lc;
 	bool		clash;
 
-	if (strlen(name) >= NAMEDATALEN)
-		name[NAMEDATALEN - 1] = '\0';
+	name = pnstrdup(base, pg_mbcliplen(base, strlen(base), NAMEDATALEN - 1));
 	do
 	{
 		clash = false;
@@ -353,7 +360,13 @@ ColumnName(List *names, const char *given, int i)
 			if (strcmp((char *) lfirst(lc), name) == 0)
 			clash = true;
 		if (clash)
-			name = psprintf("%s_%d", base, ++suffix);
+		{
+			char	   *tail = psprintf("_%d", ++suffix);
+			int			keep = pg_mbcliplen(base, strlen(base),
+											NAMEDATALEN - 1 - (int) strlen(tail));
+
+			name = psprintf("%.*s%s", keep, base, tail);
+		}
 	} while (clash);
 	return name;
 }
@@ -380,6 +393,9 @@ mlpipe_load_csv(PG_FUNCTION_ARGS)
 	int64		records = 0;
 	StringInfoData ddl;
 	List	   *qname;
+	RangeVar   *rv;
+	Oid			nspid;
+	ParseNamespaceItem *nsitem;
 	char	   *qualified;
 	Oid			relid;
 	Relation	rel;
@@ -426,6 +442,22 @@ mlpipe_load_csv(PG_FUNCTION_ARGS)
 				 errhint("Give the file's absolute path on the database server.")));
 
 	input = ReadInput(path, program);
+
+	/*
+	 * The bytes are in client_encoding, as COPY assumes; convert them once,
+	 * so the header names and the data agree, and let COPY read them as
+	 * server-encoded.
+	 */
+	{
+		char	   *conv = pg_any_to_server(input->data, input->len,
+											pg_get_client_encoding());
+
+		if (conv != input->data)
+		{
+			resetStringInfo(input);
+			appendStringInfoString(input, conv);
+		}
+	}
 
 	/* pass 1: column names, field counts and types */
 	memset(&r, 0, sizeof(r));
@@ -480,8 +512,15 @@ mlpipe_load_csv(PG_FUNCTION_ARGS)
 	for (int i = 0; i < ncols; i++)
 		appendStringInfo(&ddl, "%s%s %s", i ? ", " : "",
 						 quote_identifier(list_nth(names, i)), csv_type_names[types[i]]);
+	/*
+	 * The schema is resolved once, as CREATE TABLE does, and the new table
+	 * is looked up there only: by name alone, a temporary or catalog table
+	 * of the same name would be found first.
+	 */
 	qname = stringToQualifiedNameList(table);
-	qualified = NameListToQuotedString(qname);
+	rv = makeRangeVarFromNameList(qname);
+	nspid = RangeVarGetAndCheckCreationNamespace(rv, NoLock, NULL);
+	qualified = quote_qualified_identifier(get_namespace_name(nspid), rv->relname);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute(psprintf("CREATE TABLE %s (%s)", qualified, ddl.data),
@@ -491,14 +530,21 @@ mlpipe_load_csv(PG_FUNCTION_ARGS)
 	CommandCounterIncrement();
 
 	/* pass 2: COPY's own parser loads the same bytes */
-	relid = RangeVarGetRelid(makeRangeVarFromNameList(qname), RowExclusiveLock, false);
-	rel = table_open(relid, NoLock);
+	relid = get_relname_relid(rv->relname, nspid);
+	if (!OidIsValid(relid))
+		elog(ERROR, "table %s vanished after its creation", qualified);
+	rel = table_open(relid, RowExclusiveLock);
 	pstate = make_parsestate(NULL);
-	addRangeTableEntryForRelation(pstate, rel, RowExclusiveLock, NULL, false, false);
-	options = list_make4(makeDefElem("format", (Node *) makeString("csv"), -1),
+	nsitem = addRangeTableEntryForRelation(pstate, rel, RowExclusiveLock, NULL,
+										   false, false);
+	nsitem->p_rte->requiredPerms = ACL_INSERT;
+	ExecCheckRTPerms(pstate->p_rtable, true);
+	options = list_make5(makeDefElem("format", (Node *) makeString("csv"), -1),
 						 makeDefElem("header", (Node *) makeString(header ? "true" : "false"), -1),
 						 makeDefElem("delimiter", (Node *) makeString(delim), -1),
-						 makeDefElem("null", (Node *) makeString(null_token), -1));
+						 makeDefElem("null", (Node *) makeString(null_token), -1),
+						 makeDefElem("encoding",
+									 (Node *) makeString((char *) GetDatabaseEncodingName()), -1));
 	copy_buf = input->data;
 	copy_len = input->len;
 	copy_pos = 0;

@@ -23,6 +23,8 @@
 #include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/regproc.h"
+#include "utils/lsyscache.h"
+#include "executor/executor.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_load_dataset);
 
@@ -115,6 +117,9 @@ mlpipe_load_dataset(PG_FUNCTION_ARGS)
 	FILE	   *f;
 	char	   *columns;
 	List	   *qname;
+	RangeVar   *rv;
+	Oid			nspid;
+	ParseNamespaceItem *nsitem;
 	char	   *qualified;
 	Oid			relid;
 	Relation	rel;
@@ -149,9 +154,16 @@ mlpipe_load_dataset(PG_FUNCTION_ARGS)
 	columns = ColumnsFromHeader(f, path, def);
 	rewind(f);
 
-	/* the table: a plain or schema-qualified name, which must be new */
+	/*
+	 * The table: a plain or schema-qualified name, which must be new.  The
+	 * schema is resolved once, as CREATE TABLE does, and the new table is
+	 * looked up there only: by name alone, a temporary or catalog table of
+	 * the same name would be found first.
+	 */
 	qname = stringToQualifiedNameList(table);
-	qualified = NameListToQuotedString(qname);
+	rv = makeRangeVarFromNameList(qname);
+	nspid = RangeVarGetAndCheckCreationNamespace(rv, NoLock, NULL);
+	qualified = quote_qualified_identifier(get_namespace_name(nspid), rv->relname);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute(psprintf("CREATE TABLE %s (%s)", qualified, columns),
@@ -160,12 +172,20 @@ mlpipe_load_dataset(PG_FUNCTION_ARGS)
 	SPI_finish();
 	CommandCounterIncrement();
 
-	relid = RangeVarGetRelid(makeRangeVarFromNameList(qname), RowExclusiveLock, false);
-	rel = table_open(relid, NoLock);
+	relid = get_relname_relid(rv->relname, nspid);
+	if (!OidIsValid(relid))
+		elog(ERROR, "table %s vanished after its creation", qualified);
+	rel = table_open(relid, RowExclusiveLock);
 
-	/* COPY FROM's executor state expects the table as range table entry 1 */
+	/*
+	 * COPY FROM's executor state expects the table as range table entry 1;
+	 * check INSERT on it as COPY would (the caller just created it).
+	 */
 	pstate = make_parsestate(NULL);
-	addRangeTableEntryForRelation(pstate, rel, RowExclusiveLock, NULL, false, false);
+	nsitem = addRangeTableEntryForRelation(pstate, rel, RowExclusiveLock, NULL,
+										   false, false);
+	nsitem->p_rte->requiredPerms = ACL_INSERT;
+	ExecCheckRTPerms(pstate->p_rtable, true);
 	options = list_make2(makeDefElem("format", (Node *) makeString("csv"), -1),
 						 makeDefElem("header", (Node *) makeString("true"), -1));
 	dataset_file = f;

@@ -217,12 +217,15 @@ DescribeDestroy(DestReceiver *self)
 {
 }
 
+/* Order doubles as PostgreSQL does: NaN after everything, equal to NaN. */
 static int
 CompareDouble(const void *a, const void *b)
 {
 	double		x = *(const double *) a;
 	double		y = *(const double *) b;
 
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
 	return (x > y) - (x < y);
 }
 
@@ -234,6 +237,8 @@ Quantile(const double *v, int64 n, double q)
 	int64		lo = (int64) floor(pos);
 	int64		hi = Min(lo + 1, n - 1);
 
+	if (pos == (double) lo)
+		return v[lo];			/* also when v[hi] is infinite */
 	return v[lo] + (pos - (double) lo) * (v[hi] - v[lo]);
 }
 
@@ -339,6 +344,9 @@ mlpipe_describe(PG_FUNCTION_ARGS)
 			for (int64 k = 0; k < c->nvalues; k++)
 			{
 				double		d = c->values[k] - mean;
+
+				if ((k & 0xffff) == 0)
+					CHECK_FOR_INTERRUPTS();
 
 				mean += d / (double) (k + 1);
 				m2 += d * (c->values[k] - mean);

@@ -447,8 +447,12 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	sh->seed = seed;
 	sh->threshold = threshold;
 	sh->nslots = nworkers + 1;
+	/* a first allocation near each share, within a share of the budget */
 	sh->rows_hint = (rel->rd_rel->reltuples > 0) ?
 		(int64) (rel->rd_rel->reltuples / (nworkers + 1) * 1.6) : 0;
+	sh->rows_hint = Min(sh->rows_hint,
+						(int64) ((double) mlpipe_max_memory_kb * 1024.0 /
+								 (double) (sizeof(double) * k + 1) / (nworkers + 1)));
 	pg_atomic_init_u64(&sh->bytes, 0);
 	SpinLockInit(&sh->mutex);
 	ConditionVariableInit(&sh->leader_cv);

@@ -145,6 +145,7 @@ static PredictCall *
 ResolveCall(FunctionCallInfo fcinfo)
 {
 	PredictCall *pc = fcinfo->flinfo->fn_extra;
+	Oid			argtype;
 	bool		by_name;
 	text	   *name = NULL;
 	char	   *project = NULL;
@@ -166,7 +167,10 @@ ResolveCall(FunctionCallInfo fcinfo)
 		}
 	}
 
-	by_name = (get_fn_expr_argtype(fcinfo->flinfo, 0) != INT8OID);
+	argtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	if (argtype != INT8OID && argtype != TEXTOID)
+		elog(ERROR, "mlpipe_predict called without a known first argument type");
+	by_name = (argtype == TEXTOID);
 	if (by_name)
 		project = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	else
@@ -240,6 +244,7 @@ MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
 	MlpModel   *m = pc->model;
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 
+	pc->rowtype = InvalidOid;	/* until the map below is complete */
 	if (pc->attmap)
 	{
 		FreeTupleDesc(pc->rowdesc);

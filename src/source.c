@@ -363,6 +363,7 @@ MlpHashColumns(TupleDesc td, const MlpSourceSpec *spec, MlpColumns *out)
 		{
 			out->order_attno = i;
 			out->order_type = getBaseType(a->atttypid);
+			out->needs_rowcxt |= (a->attlen == -1);
 			continue;
 		}
 		out->hash_attno[h] = i;
@@ -729,6 +730,11 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 					 errmsg("split column holds NULL"),
 					 errhint("An order split needs a value in every row; filter NULLs out in a source query.")));
 		sink->order[i] = OrderValue(values[cols->order_attno], cols->order_type);
+		if (!isfinite(sink->order[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("split column holds NaN or Infinity"),
+					 errhint("An order split needs finite values; filter such rows out in a source query.")));
 	}
 	if (sink->rowcxt)
 	{
@@ -862,7 +868,8 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 
 /*
  * The plain table a source names, when mlpipe may scan it directly (in
- * parallel): an ordinary table without inheritance children (SELECT would
+ * parallel): an ordinary, non-temporary table (workers cannot see the
+ * leader's temporary buffers) without inheritance children (SELECT would
  * read those too), that the user can read in full, without row-level
  * security.  InvalidOid for queries, views and everything else.
  */
@@ -877,7 +884,7 @@ MlpSourceTable(const char *source)
 	names = stringToQualifiedNameList(source);
 	relid = RangeVarGetRelid(makeRangeVarFromNameList(names), AccessShareLock, true);
 	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
-		has_subclass(relid))
+		has_subclass(relid) || get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
 		return InvalidOid;
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return InvalidOid;
