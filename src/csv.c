@@ -35,6 +35,7 @@
 
 #include "mb/pg_wchar.h"
 
+#include "load.h"
 #include "mlpipe.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_load_csv);
@@ -392,16 +393,7 @@ mlpipe_load_csv(PG_FUNCTION_ARGS)
 	int			ncols = -1;
 	int64		records = 0;
 	StringInfoData ddl;
-	List	   *qname;
-	RangeVar   *rv;
-	Oid			nspid;
-	ParseNamespaceItem *nsitem;
-	char	   *qualified;
-	Oid			relid;
-	Relation	rel;
-	ParseState *pstate;
 	List	   *options;
-	CopyFromState cstate;
 	volatile uint64 rows = 0;
 
 	for (int i = 0; i < 6; i++)
@@ -512,33 +504,7 @@ mlpipe_load_csv(PG_FUNCTION_ARGS)
 	for (int i = 0; i < ncols; i++)
 		appendStringInfo(&ddl, "%s%s %s", i ? ", " : "",
 						 quote_identifier(list_nth(names, i)), csv_type_names[types[i]]);
-	/*
-	 * The schema is resolved once, as CREATE TABLE does, and the new table
-	 * is looked up there only: by name alone, a temporary or catalog table
-	 * of the same name would be found first.
-	 */
-	qname = stringToQualifiedNameList(table);
-	rv = makeRangeVarFromNameList(qname);
-	nspid = RangeVarGetAndCheckCreationNamespace(rv, NoLock, NULL);
-	qualified = quote_qualified_identifier(get_namespace_name(nspid), rv->relname);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(psprintf("CREATE TABLE %s (%s)", qualified, ddl.data),
-					false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not create table %s", qualified);
-	SPI_finish();
-	CommandCounterIncrement();
-
 	/* pass 2: COPY's own parser loads the same bytes */
-	relid = get_relname_relid(rv->relname, nspid);
-	if (!OidIsValid(relid))
-		elog(ERROR, "table %s vanished after its creation", qualified);
-	rel = table_open(relid, RowExclusiveLock);
-	pstate = make_parsestate(NULL);
-	nsitem = addRangeTableEntryForRelation(pstate, rel, RowExclusiveLock, NULL,
-										   false, false);
-	nsitem->p_rte->requiredPerms = ACL_INSERT;
-	ExecCheckRTPerms(pstate->p_rtable, true);
 	options = list_make5(makeDefElem("format", (Node *) makeString("csv"), -1),
 						 makeDefElem("header", (Node *) makeString(header ? "true" : "false"), -1),
 						 makeDefElem("delimiter", (Node *) makeString(delim), -1),
@@ -550,15 +516,12 @@ mlpipe_load_csv(PG_FUNCTION_ARGS)
 	copy_pos = 0;
 	PG_TRY();
 	{
-		cstate = BeginCopyFrom(pstate, rel, NULL, NULL, false, CsvSource, NIL, options);
-		rows = CopyFrom(cstate);
-		EndCopyFrom(cstate);
+		rows = MlpCreateAndCopy(table, ddl.data, CsvSource, options);
 	}
 	PG_FINALLY();
 	{
 		copy_buf = NULL;
 	}
 	PG_END_TRY();
-	table_close(rel, NoLock);
 	PG_RETURN_INT64((int64) rows);
 }

@@ -21,10 +21,11 @@
 #include "parser/parse_relation.h"
 #include "storage/fd.h"
 #include "utils/builtins.h"
-#include "utils/rel.h"
 #include "utils/regproc.h"
 #include "utils/lsyscache.h"
 #include "executor/executor.h"
+
+#include "load.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_load_dataset);
 
@@ -116,17 +117,8 @@ mlpipe_load_dataset(PG_FUNCTION_ARGS)
 	char	   *path;
 	FILE	   *f;
 	char	   *columns;
-	List	   *qname;
-	RangeVar   *rv;
-	Oid			nspid;
-	ParseNamespaceItem *nsitem;
-	char	   *qualified;
-	Oid			relid;
-	Relation	rel;
-	CopyFromState cstate;
 	volatile uint64 rows = 0;
 	List	   *options;
-	ParseState *pstate;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -154,54 +146,18 @@ mlpipe_load_dataset(PG_FUNCTION_ARGS)
 	columns = ColumnsFromHeader(f, path, def);
 	rewind(f);
 
-	/*
-	 * The table: a plain or schema-qualified name, which must be new.  The
-	 * schema is resolved once, as CREATE TABLE does, and the new table is
-	 * looked up there only: by name alone, a temporary or catalog table of
-	 * the same name would be found first.
-	 */
-	qname = stringToQualifiedNameList(table);
-	rv = makeRangeVarFromNameList(qname);
-	nspid = RangeVarGetAndCheckCreationNamespace(rv, NoLock, NULL);
-	qualified = quote_qualified_identifier(get_namespace_name(nspid), rv->relname);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(psprintf("CREATE TABLE %s (%s)", qualified, columns),
-					false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not create table %s", qualified);
-	SPI_finish();
-	CommandCounterIncrement();
-
-	relid = get_relname_relid(rv->relname, nspid);
-	if (!OidIsValid(relid))
-		elog(ERROR, "table %s vanished after its creation", qualified);
-	rel = table_open(relid, RowExclusiveLock);
-
-	/*
-	 * COPY FROM's executor state expects the table as range table entry 1;
-	 * check INSERT on it as COPY would (the caller just created it).
-	 */
-	pstate = make_parsestate(NULL);
-	nsitem = addRangeTableEntryForRelation(pstate, rel, RowExclusiveLock, NULL,
-										   false, false);
-	nsitem->p_rte->requiredPerms = ACL_INSERT;
-	ExecCheckRTPerms(pstate->p_rtable, true);
 	options = list_make2(makeDefElem("format", (Node *) makeString("csv"), -1),
 						 makeDefElem("header", (Node *) makeString("true"), -1));
 	dataset_file = f;
 	PG_TRY();
 	{
-		cstate = BeginCopyFrom(pstate, rel, NULL, NULL, false,
-							   ReadDataset, NIL, options);
-		rows = CopyFrom(cstate);
-		EndCopyFrom(cstate);
+		rows = MlpCreateAndCopy(table, columns, ReadDataset, options);
 	}
 	PG_FINALLY();
 	{
 		dataset_file = NULL;
 	}
 	PG_END_TRY();
-	table_close(rel, NoLock);
 	FreeFile(f);
 	PG_RETURN_INT64((int64) rows);
 }

@@ -3,7 +3,7 @@
  *	  mlpipe_describe(source): a profile of every column in one scan.
  *
  * Rows stream through a DestReceiver.  Each column keeps its count and
- * NULLs, a 64-bit hash per distinct value (with a count, and a copy of the
+ * NULLs, a 64-bit identity per distinct value (with a count, and a copy of the
  * value's text for categorical columns), and for numeric columns every value
  * for the quartiles.  All of that is memory the size of the data, so it is
  * held against mlpipe.max_memory.
@@ -125,26 +125,6 @@ DescribeStartup(DestReceiver *self, int operation, TupleDesc td)
 	MemoryContextSwitchTo(old);
 }
 
-/* Hash of a value's binary form (detoasted), as the distinct-value key. */
-static uint64
-ValueKey(const ColumnProfile *c, Datum d)
-{
-	if (c->typbyval)
-		return hash_bytes_uint32_extended((uint32) d, (uint64) d >> 32);
-	if (c->typlen == -1)
-	{
-		struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
-
-		return hash_bytes_extended((const unsigned char *) VARDATA_ANY(v),
-								   VARSIZE_ANY_EXHDR(v), 0);
-	}
-	if (c->typlen == -2)
-		return hash_bytes_extended((const unsigned char *) DatumGetCString(d),
-								   strlen(DatumGetCString(d)), 0);
-	return hash_bytes_extended((const unsigned char *) DatumGetPointer(d),
-							   c->typlen, 0);
-}
-
 static bool
 DescribeSlot(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -185,7 +165,7 @@ DescribeSlot(TupleTableSlot *slot, DestReceiver *self)
 			}
 			c->values[c->nvalues++] = v;
 		}
-		key = ValueKey(c, d);
+		key = MlpDatumHash(d, c->typlen, c->typbyval);
 		vc = hash_search(c->distinct, &key, HASH_ENTER, &found);
 		if (!found)
 		{
@@ -292,9 +272,7 @@ mlpipe_describe(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *source = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	DescribeReceiver *r;
-	SPIExecuteOptions opts;
 	char	   *query;
-	int			rc;
 	MemoryContext cxt;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -311,17 +289,7 @@ mlpipe_describe(PG_FUNCTION_ARGS)
 	r->rowcxt = AllocSetContextCreate(cxt, "mlpipe describe row",
 									  ALLOCSET_SMALL_SIZES);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	memset(&opts, 0, sizeof(opts));
-	opts.read_only = true;
-	opts.dest = (DestReceiver *) r;
-	rc = SPI_execute_extended(query, &opts);
-	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("source must be a table, a view or a SELECT query")));
-	SPI_finish();
+	MlpRunSource(query, (DestReceiver *) r);
 
 	for (int i = 0; i < r->ncols; i++)
 	{

@@ -624,6 +624,29 @@ GrowMatrix(MlpRowSink *sink)
 }
 
 /*
+ * A 64-bit identity of a value's binary form: the Datum itself for
+ * pass-by-value types, a hash of the (detoasted) bytes otherwise.
+ */
+uint64
+MlpDatumHash(Datum d, int16 typlen, bool typbyval)
+{
+	if (typbyval)
+		return (uint64) d;
+	if (typlen == -1)
+	{
+		struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+
+		return hash_bytes_extended((const unsigned char *) VARDATA_ANY(v),
+								   VARSIZE_ANY_EXHDR(v), 0);
+	}
+	if (typlen == -2)
+		return hash_bytes_extended((const unsigned char *) DatumGetCString(d),
+								   strlen(DatumGetCString(d)), 0);
+	return hash_bytes_extended((const unsigned char *) DatumGetPointer(d),
+							   typlen, 0);
+}
+
+/*
  * The split hash of a row: the seed mixed with the binary value of every
  * hashed column, each under a salt made from the column's name (each column
  * mixed on its own, so the steps do not wait on each other).
@@ -641,21 +664,8 @@ MlpRowHash(const MlpColumns *cols, const uint64 *salt, uint64 h0,
 
 		if (isnull[a])
 			x = UINT64CONST(0x6a09e667f3bcc909);
-		else if (cols->hash_byval[c])
-			x = (uint64) values[a];
-		else if (cols->hash_len[c] == -1)
-		{
-			struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(values[a]));
-
-			x = hash_bytes_extended((const unsigned char *) VARDATA_ANY(v),
-									VARSIZE_ANY_EXHDR(v), 0);
-		}
-		else if (cols->hash_len[c] == -2)
-			x = hash_bytes_extended((const unsigned char *) DatumGetCString(values[a]),
-									strlen(DatumGetCString(values[a])), 0);
 		else
-			x = hash_bytes_extended((const unsigned char *) DatumGetPointer(values[a]),
-									cols->hash_len[c], 0);
+			x = MlpDatumHash(values[a], cols->hash_len[c], cols->hash_byval[c]);
 		x = (x ^ salt[c]) * UINT64CONST(0x9fb21c651e98df25);
 		h += (x ^ (x >> 29)) * (salt[c] | 1);
 	}
@@ -810,6 +820,30 @@ ReceiverDestroy(DestReceiver *self)
 }
 
 /*
+ * Run a checked source query (MlpSourceQuery) read-only through SPI, its
+ * rows going to dest; the planner may choose a parallel plan.
+ */
+void
+MlpRunSource(const char *query, DestReceiver *dest)
+{
+	SPIExecuteOptions opts;
+	int			rc;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	memset(&opts, 0, sizeof(opts));
+	opts.read_only = true;
+	opts.dest = dest;
+	rc = SPI_execute_extended(query, &opts);
+	/* SPI reports a SELECT whose rows went to a DestNone receiver as utility */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source must be a table, a view or a SELECT query")));
+	SPI_finish();
+}
+
+/*
  * Load a source into a dataset allocated in the current memory context,
  * through SPI with our receiver.  NULLs are counted during the scan and
  * reported per column at the end.
@@ -819,8 +853,6 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 {
 	MatrixReceiver *r = palloc0(sizeof(MatrixReceiver));
 	MlpDataset *ds = palloc0(sizeof(MlpDataset));
-	SPIExecuteOptions opts;
-	int			rc;
 
 	ds->query = MlpSourceQuery(spec->source);
 	r->pub.receiveSlot = ReceiverSlot;
@@ -835,18 +867,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	r->threshold = threshold;
 	r->expected_rows = INITIAL_ROWS;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	memset(&opts, 0, sizeof(opts));
-	opts.read_only = true;
-	opts.dest = (DestReceiver *) r;
-	rc = SPI_execute_extended(ds->query, &opts);
-	/* SPI reports a SELECT whose rows went to a DestNone receiver as utility */
-	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("source must be a table, a view or a SELECT query")));
-	SPI_finish();
+	MlpRunSource(ds->query, (DestReceiver *) r);
 	if (!r->started)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -11,6 +11,7 @@
 #include "utils/fmgrprotos.h"
 #include "nodes/pg_list.h"
 #include "port/atomics.h"
+#include "tcop/dest.h"
 
 /* how a column's Datum becomes a float8 */
 typedef enum MlpNumKind
@@ -140,10 +141,12 @@ extern void MlpHashColumns(TupleDesc td, const MlpSourceSpec *spec,
 						   MlpColumns *out);
 extern uint64 MlpRowHash(const MlpColumns *cols, const uint64 *salt, uint64 h0,
 						 const Datum *values, const bool *isnull);
+extern uint64 MlpDatumHash(Datum d, int16 typlen, bool typbyval);
 extern uint64 MlpSplitSeed(int64 seed);
 extern uint64 MlpColumnSalt(uint64 h0, uint64 name_hash);
 extern bool MlpSplitIsTest(uint64 h, uint64 h0, uint64 threshold);
 extern Oid	MlpSourceTable(const char *source);
+extern void MlpRunSource(const char *query, DestReceiver *dest);
 extern void MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td,
 							  MlpColumns *out);
 extern void MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols,
