@@ -89,6 +89,7 @@ Charge(DescribeReceiver *r, Size bytes)
 	MlpCheckMemory(r->bytes, "describing the source");
 }
 
+/* Set up one profile per column, once the row type is known. */
 static void
 DescribeStartup(DestReceiver *self, int operation, TupleDesc td)
 {
@@ -125,6 +126,7 @@ DescribeStartup(DestReceiver *self, int operation, TupleDesc td)
 	MemoryContextSwitchTo(old);
 }
 
+/* Count one row into every column's profile. */
 static bool
 DescribeSlot(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -187,11 +189,13 @@ DescribeSlot(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
+/* Nothing to flush: the profiles are read after the scan. */
 static void
 DescribeShutdown(DestReceiver *self)
 {
 }
 
+/* The receiver lives in the describe context; nothing to free. */
 static void
 DescribeDestroy(DestReceiver *self)
 {
@@ -222,6 +226,7 @@ Quantile(const double *v, int64 n, double q)
 	return v[lo] + (pos - (double) lo) * (v[hi] - v[lo]);
 }
 
+/* Most frequent first; equal counts by value, so the order is stable. */
 static int
 CompareCount(const void *a, const void *b)
 {

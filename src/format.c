@@ -88,6 +88,7 @@ WriterReserve(MlpWriter *w, size_t need)
 	return true;
 }
 
+/* Append raw bytes. */
 void
 mlp_put_bytes(MlpWriter *w, const void *data, size_t len)
 {
@@ -98,12 +99,14 @@ mlp_put_bytes(MlpWriter *w, const void *data, size_t len)
 	w->len += len;
 }
 
+/* Append one byte. */
 void
 mlp_put_u8(MlpWriter *w, uint8_t v)
 {
 	mlp_put_bytes(w, &v, 1);
 }
 
+/* Append a little-endian u16. */
 void
 mlp_put_u16(MlpWriter *w, uint16_t v)
 {
@@ -112,6 +115,7 @@ mlp_put_u16(MlpWriter *w, uint16_t v)
 	mlp_put_bytes(w, b, 2);
 }
 
+/* Append a little-endian u32. */
 void
 mlp_put_u32(MlpWriter *w, uint32_t v)
 {
@@ -122,6 +126,7 @@ mlp_put_u32(MlpWriter *w, uint32_t v)
 	mlp_put_bytes(w, b, 4);
 }
 
+/* Append a double as its little-endian IEEE bits. */
 void
 mlp_put_f64(MlpWriter *w, double v)
 {
@@ -157,6 +162,7 @@ PatchU16(MlpWriter *w, size_t off, uint16_t v)
 	w->buf[off + 1] = (uint8_t) (v >> 8);
 }
 
+/* Overwrite a u32 written earlier (lengths known only later). */
 static void
 PatchU32(MlpWriter *w, size_t off, uint32_t v)
 {
@@ -177,6 +183,7 @@ mlp_begin_model(MlpWriter *w, uint16_t algorithm, uint8_t task)
 	mlp_put_u32(w, 0);
 }
 
+/* Open a section; its length is patched by mlp_end_section. */
 void
 mlp_begin_section(MlpWriter *w, uint16_t id)
 {
@@ -186,6 +193,7 @@ mlp_begin_section(MlpWriter *w, uint16_t id)
 	mlp_put_u32(w, 0);
 }
 
+/* Close the open section, writing its payload length. */
 void
 mlp_end_section(MlpWriter *w)
 {
@@ -225,6 +233,7 @@ mlp_finish_model(MlpWriter *w)
 	mlp_put_u32(w, mlp_crc32c(0, w->buf, w->len));
 }
 
+/* A cursor over len bytes at p. */
 void
 mlp_cursor_init(MlpCursor *c, const uint8_t *p, size_t len)
 {
@@ -250,6 +259,7 @@ CursorTake(MlpCursor *c, size_t n)
 	return r;
 }
 
+/* Read one byte, or fail. */
 bool
 mlp_get_u8(MlpCursor *c, uint8_t *v)
 {
@@ -261,6 +271,7 @@ mlp_get_u8(MlpCursor *c, uint8_t *v)
 	return true;
 }
 
+/* Read a little-endian u16, or fail. */
 bool
 mlp_get_u16(MlpCursor *c, uint16_t *v)
 {
@@ -272,6 +283,7 @@ mlp_get_u16(MlpCursor *c, uint16_t *v)
 	return true;
 }
 
+/* Read a little-endian u32, or fail. */
 bool
 mlp_get_u32(MlpCursor *c, uint32_t *v)
 {
@@ -284,6 +296,7 @@ mlp_get_u32(MlpCursor *c, uint32_t *v)
 	return true;
 }
 
+/* Read a double from its little-endian IEEE bits, or fail. */
 bool
 mlp_get_f64(MlpCursor *c, double *v)
 {

@@ -143,6 +143,7 @@ R2Final(FunctionCallInfo fcinfo, MlpRegMetrics *m)
 	return true;
 }
 
+/* Final: mean squared error. */
 Datum
 mlpipe_mse_final(PG_FUNCTION_ARGS)
 {
@@ -153,6 +154,7 @@ mlpipe_mse_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(m.mse);
 }
 
+/* Final: root mean squared error. */
 Datum
 mlpipe_rmse_final(PG_FUNCTION_ARGS)
 {
@@ -163,6 +165,7 @@ mlpipe_rmse_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(m.rmse);
 }
 
+/* Final: mean absolute error. */
 Datum
 mlpipe_mae_final(PG_FUNCTION_ARGS)
 {
@@ -173,6 +176,7 @@ mlpipe_mae_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(m.mae);
 }
 
+/* Final: coefficient of determination. */
 Datum
 mlpipe_r2_final(PG_FUNCTION_ARGS)
 {

@@ -119,6 +119,7 @@ SlotNnull(ParShared *sh, int slot)
 					  MAXALIGN(sizeof(ParSlot)));
 }
 
+/* The float8 arrays of a slot start after its NULL counts. */
 static double *
 SlotDoubles(ParShared *sh, int slot)
 {
@@ -133,6 +134,7 @@ SlotDoubles(ParShared *sh, int slot)
 #define SLOT_MTRAIN(sh, s)	(SLOT_G(sh, s) + (sh)->ncols)
 #define SLOT_MTEST(sh, s)	(SLOT_MTRAIN(sh, s) + REGM_LEN)
 
+/* A participant's slot in shared memory. */
 static ParSlot *
 Slot(ParShared *sh, int slot)
 {

@@ -809,11 +809,13 @@ ReceiverSlot(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
+/* Nothing to flush: the matrix is complete as rows arrive. */
 static void
 ReceiverShutdown(DestReceiver *self)
 {
 }
 
+/* The receiver lives in the training context; nothing to free. */
 static void
 ReceiverDestroy(DestReceiver *self)
 {

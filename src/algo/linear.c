@@ -163,6 +163,7 @@ LinearFitStats(const MlpEstimator *est, const double *st, const double *hp,
 	return s;
 }
 
+/* Intercept plus the dot product with the coefficients. */
 static double
 LinearPredict(const void *state, const double *x)
 {
@@ -186,6 +187,7 @@ LinearSerialize(const void *state, MlpWriter *w)
 		mlp_put_f64(w, s->coef[j]);
 }
 
+/* Read and check a linear payload written by LinearSerialize. */
 static void *
 LinearDeserialize(MlpCursor *c, int nfeatures, const char **error)
 {
@@ -222,6 +224,7 @@ LinearDeserialize(MlpCursor *c, int nfeatures, const char **error)
 	return s;
 }
 
+/* The intercept, then one coefficient per feature. */
 static void
 LinearCoefficients(const void *state, char **features, MlpCoefEmit emit,
 				   void *arg)
