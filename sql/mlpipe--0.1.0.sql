@@ -288,6 +288,72 @@ CREATE AGGREGATE mlpipe_r2(y_true float8, y_pred float8) (
     PARALLEL = SAFE);
 
 -- ---------------------------------------------------------------------------
+-- Binary classification metric aggregates.  Labels of any type with an
+-- equality operator; NULL rows are skipped; no rows gives NULL.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION mlpipe_match_accum(float8[], anyelement, anyelement) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_match_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_binary_accum(float8[], anyelement, anyelement, anyelement) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_binary_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_sum_combine(float8[], float8[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_sum_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_accuracy_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_accuracy_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_precision_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_precision_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_recall_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_recall_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_f1_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_f1_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_mcc_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_mcc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_log_loss_accum(float8[], boolean, float8) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_log_loss_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_log_loss_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_log_loss_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_scores_accum(float8[], boolean, float8) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_scores_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_scores_combine(float8[], float8[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_scores_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_roc_auc_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_roc_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_pr_auc_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_pr_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE mlpipe_accuracy(y_true anyelement, y_pred anyelement) (
+    SFUNC = mlpipe_match_accum, STYPE = float8[], INITCOND = '{0,0}',
+    COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_accuracy_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_precision(y_true anyelement, y_pred anyelement, positive anyelement) (
+    SFUNC = mlpipe_binary_accum, STYPE = float8[], INITCOND = '{0,0,0,0}',
+    COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_precision_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_recall(y_true anyelement, y_pred anyelement, positive anyelement) (
+    SFUNC = mlpipe_binary_accum, STYPE = float8[], INITCOND = '{0,0,0,0}',
+    COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_recall_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_f1(y_true anyelement, y_pred anyelement, positive anyelement) (
+    SFUNC = mlpipe_binary_accum, STYPE = float8[], INITCOND = '{0,0,0,0}',
+    COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_f1_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_mcc(y_true anyelement, y_pred anyelement, positive anyelement) (
+    SFUNC = mlpipe_binary_accum, STYPE = float8[], INITCOND = '{0,0,0,0}',
+    COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_mcc_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_log_loss(y_true boolean, probability float8) (
+    SFUNC = mlpipe_log_loss_accum, STYPE = float8[], INITCOND = '{0,0}',
+    COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_log_loss_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_roc_auc(y_true boolean, score float8) (
+    SFUNC = mlpipe_scores_accum, STYPE = float8[], INITCOND = '{0,0}',
+    COMBINEFUNC = mlpipe_scores_combine, FINALFUNC = mlpipe_roc_auc_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_pr_auc(y_true boolean, score float8) (
+    SFUNC = mlpipe_scores_accum, STYPE = float8[], INITCOND = '{0,0}',
+    COMBINEFUNC = mlpipe_scores_combine, FINALFUNC = mlpipe_pr_auc_final,
+    PARALLEL = SAFE);
+
+-- ---------------------------------------------------------------------------
 -- Views
 -- ---------------------------------------------------------------------------
 CREATE VIEW mlpipe_models AS
