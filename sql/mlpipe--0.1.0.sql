@@ -210,6 +210,16 @@ CREATE FUNCTION mlpipe_predict(model_id bigint, features jsonb) RETURNS float8
 AS 'MODULE_PATHNAME', 'mlpipe_predict_jsonb'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION mlpipe_evaluate(project text, source text)
+RETURNS TABLE (metric text, class text, value float8)
+AS 'MODULE_PATHNAME', 'mlpipe_evaluate'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+CREATE FUNCTION mlpipe_evaluate(model_id bigint, source text)
+RETURNS TABLE (metric text, class text, value float8)
+AS 'MODULE_PATHNAME', 'mlpipe_evaluate'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
 CREATE FUNCTION mlpipe_coefficients(project text)
 RETURNS TABLE (feature text, class text, coefficient float8)
 AS 'MODULE_PATHNAME', 'mlpipe_coefficients'

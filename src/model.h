@@ -24,4 +24,7 @@ typedef struct MlpModel
 extern bytea *MlpModelSerialize(const MlpModel *m);
 extern MlpModel *MlpModelDeserialize(const bytea *b, MemoryContext parent);
 
+/* predict.c: the per-backend model cache */
+extern MlpModel *MlpLoadModel(int64 model_id);
+
 #endif							/* MLPIPE_MODEL_H */

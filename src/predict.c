@@ -77,9 +77,13 @@ static MemoryContext cache_cxt = NULL;
 /* bumped whenever a cached model is freed, so call sites drop pointers */
 static uint64 cache_generation = 0;
 
-/* The model with this id, from the cache when its catalog row is unchanged. */
-static MlpModel *
-LoadModel(int64 model_id)
+/*
+ * The model with this id, from the cache when its catalog row is unchanged.
+ * The caller is connected to SPI; the model stays valid until another load
+ * replaces a cached entry (see cache_generation).
+ */
+MlpModel *
+MlpLoadModel(int64 model_id)
 {
 	MlpStoredModel sm;
 	CachedModel *entry;
@@ -184,7 +188,7 @@ ResolveCall(FunctionCallInfo fcinfo)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	pc->model = NULL;
-	pc->model = LoadModel(by_name ? CatalogResolveProject(project) : model_arg);
+	pc->model = MlpLoadModel(by_name ? CatalogResolveProject(project) : model_arg);
 	SPI_finish();
 	pc->lxid = MyProc->lxid;
 	pc->cid = GetCurrentCommandId(false);

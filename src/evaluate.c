@@ -1,0 +1,108 @@
+/*
+ * evaluate.c
+ *	  mlpipe_evaluate: a stored model's metrics on any labelled source,
+ *	  returned and stored as rows (split 'evaluate').
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "catalog.h"
+#include "metrics.h"
+#include "model.h"
+#include "part.h"
+#include "source.h"
+
+PG_FUNCTION_INFO_V1(mlpipe_evaluate);
+
+/* Return one metric row and store it. */
+static void
+EmitMetric(ReturnSetInfo *rsinfo, int64 model_id, const char *metric, double value)
+{
+	Datum		values[3];
+	bool		nulls[3] = {false, true, false};
+
+	values[0] = CStringGetTextDatum(metric);
+	values[1] = (Datum) 0;
+	values[2] = Float8GetDatum(value);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	CatalogInsertMetric(model_id, "evaluate", metric, NULL, value);
+}
+
+/*
+ * mlpipe_evaluate(project | model_id, source) -> (metric, class, value):
+ * the model's features and target are read from the source by name, every
+ * row is scored, and the metrics of its task are stored with the model.
+ */
+Datum
+mlpipe_evaluate(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	char	   *source = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int64		model_id;
+	MlpModel   *model;
+	MlpSourceSpec spec;
+	MlpDataset *ds;
+	MlpPart		part;
+	double		met[REGM_LEN];
+	double		unused[REGM_LEN];
+	MlpRegMetrics m;
+	List	   *features = NIL;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (argtype == INT8OID)
+		model_id = PG_GETARG_INT64(0);
+	else if (argtype == TEXTOID)
+		model_id = CatalogResolveProject(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	else
+		elog(ERROR, "mlpipe_evaluate called without a known first argument type");
+	model = MlpLoadModel(model_id);
+	SPI_finish();
+
+	/*
+	 * The model's own columns, by name, with every row in one split.  Names
+	 * are copied: the source query may itself score with other models and
+	 * so replace cached ones; the model is looked up again afterwards.
+	 */
+	for (int j = 0; j < model->nfeatures; j++)
+		features = lappend(features, pstrdup(model->features[j]));
+	memset(&spec, 0, sizeof(spec));
+	spec.source = source;
+	spec.target = pstrdup(model->target);
+	spec.features = features;
+	spec.split = MLP_SPLIT_RANDOM;
+	ds = MlpLoadSource(&spec, 0, 0);
+	if (ds->m.nrows == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source has no rows")));
+
+	/* score in the training order of the features */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	model = MlpLoadModel(model_id);
+	SPI_finish();
+	memset(&part, 0, sizeof(part));
+	part.m = ds->m;
+	part.p = ds->p;
+	part.is_test = ds->is_test;
+	part.ntest = 0;
+	PartEvaluate(&part, model->est, model->state, met, unused);
+	m = RegMetricsFinal(met);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	EmitMetric(rsinfo, model_id, "mse", m.mse);
+	EmitMetric(rsinfo, model_id, "rmse", m.rmse);
+	EmitMetric(rsinfo, model_id, "mae", m.mae);
+	EmitMetric(rsinfo, model_id, "r2", m.r2);
+	SPI_finish();
+	return (Datum) 0;
+}
