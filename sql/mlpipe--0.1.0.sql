@@ -103,6 +103,7 @@ CREATE FUNCTION mlpipe_train(
     algorithm   text DEFAULT 'linear_regression',
     task        text DEFAULT NULL,
     hyperparams jsonb DEFAULT '{}',
+    preprocess  jsonb DEFAULT '{}',
     features    text[] DEFAULT NULL,
     exclude     text[] DEFAULT NULL,
     test_size   float8 DEFAULT 0.25,

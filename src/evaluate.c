@@ -5,6 +5,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -15,6 +17,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "part.h"
+#include "prep.h"
 #include "source.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_evaluate);
@@ -78,6 +81,18 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	spec.target = pstrdup(model->target);
 	spec.features = features;
 	spec.split = MLP_SPLIT_RANDOM;
+	/* NULLs of imputed features are kept (as NaN) and filled below */
+	if (model->prep)
+		for (int j = 0; j < model->nfeatures; j++)
+			if (model->prep->impute[j])
+			{
+				MlpPrepSpec *ps = palloc0(sizeof(MlpPrepSpec));
+
+				ps->column = pstrdup(model->features[j]);
+				ps->impute = MLP_IMPUTE_CONSTANT;
+				ps->has_impute = true;
+				spec.prep = lappend(spec.prep, ps);
+			}
 	ds = MlpLoadSource(&spec, 0, 0);
 	if (ds->m.nrows == 0)
 		ereport(ERROR,
@@ -94,7 +109,18 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	part.p = ds->p;
 	part.is_test = ds->is_test;
 	part.ntest = 0;
-	PartEvaluate(&part, model->est, model->state, met, unused);
+	if (model->prep)
+	{
+		double	   *fill = palloc(sizeof(double) * part.p);
+		double	   *t = palloc(sizeof(double) * part.p * 3);
+
+		for (int j = 0; j < part.p; j++)
+			fill[j] = model->prep->impute[j] ? model->prep->fill[j] : NAN;
+		PartApplyFill(&part, fill, t, t + part.p, t + 2 * part.p);
+	}
+	PartEvaluate(&part, model->est, model->state,
+				 model->prep ? model->prep->center : NULL,
+				 model->prep ? model->prep->scale : NULL, met, unused);
 	m = RegMetricsFinal(met);
 
 	if (SPI_connect() != SPI_OK_CONNECT)

@@ -9,9 +9,14 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "utils/memutils.h"
 
 #include "model.h"
+
+/* first byte of the optional preprocessing block of the feature section */
+#define MLP_PREP_MARKER 0x50
 
 /* realloc() semantics over palloc, huge allocations allowed. */
 static void *
@@ -39,6 +44,18 @@ MlpModelSerialize(const MlpModel *m)
 	{
 		mlp_put_str(&w, m->features[j]);
 		mlp_put_str(&w, m->feature_types[j]);
+	}
+	if (m->prep)
+	{
+		/* optional: the fitted preprocessing of every feature */
+		mlp_put_u8(&w, MLP_PREP_MARKER);
+		for (int j = 0; j < m->nfeatures; j++)
+		{
+			mlp_put_u8(&w, m->prep->impute[j]);
+			mlp_put_f64(&w, m->prep->fill[j]);
+			mlp_put_f64(&w, m->prep->center[j]);
+			mlp_put_f64(&w, m->prep->scale[j]);
+		}
 	}
 	mlp_end_section(&w);
 
@@ -88,6 +105,35 @@ CopyStr(MlpCursor *c)
 	return pnstrdup(s, len);
 }
 
+/* The optional preprocessing block of the feature section, checked. */
+static MlpPrep *
+ReadPrep(MlpCursor *c, int nf)
+{
+	MlpPrep    *prep = palloc(sizeof(MlpPrep));
+	uint8		marker;
+
+	if (!mlp_get_u8(c, &marker) || marker != MLP_PREP_MARKER ||
+		c->len - c->pos != (Size) nf * 25)
+		Corrupt("feature section has a bad preprocessing block");
+	prep->p = nf;
+	prep->impute = palloc(nf);
+	prep->fill = palloc(sizeof(double) * nf);
+	prep->center = palloc(sizeof(double) * nf);
+	prep->scale = palloc(sizeof(double) * nf);
+	for (int j = 0; j < nf; j++)
+	{
+		mlp_get_u8(c, &prep->impute[j]);
+		mlp_get_f64(c, &prep->fill[j]);
+		mlp_get_f64(c, &prep->center[j]);
+		mlp_get_f64(c, &prep->scale[j]);
+		if (prep->impute[j] > 1 || !isfinite(prep->center[j]) ||
+			!isfinite(prep->scale[j]) || !(prep->scale[j] > 0) ||
+			(prep->impute[j] && !isfinite(prep->fill[j])))
+			Corrupt("feature section has invalid preprocessing values");
+	}
+	return prep;
+}
+
 /* Parse and validate b; the model lives in a new child context of parent. */
 MlpModel *
 MlpModelDeserialize(const bytea *b, MemoryContext parent)
@@ -130,6 +176,8 @@ MlpModelDeserialize(const bytea *b, MemoryContext parent)
 			m->features[j] = CopyStr(&c);
 			m->feature_types[j] = CopyStr(&c);
 		}
+		if (!mlp_cursor_done(&c))
+			m->prep = ReadPrep(&c, (int) nf);
 		if (!mlp_cursor_done(&c))
 			Corrupt("feature section has trailing bytes");
 

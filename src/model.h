@@ -6,6 +6,7 @@
 #define MLPIPE_MODEL_H
 
 #include "estimator.h"
+#include "prep.h"
 
 typedef struct MlpModel
 {
@@ -18,7 +19,8 @@ typedef struct MlpModel
 	char	  **feature_types;
 	char	   *target;
 	char	   *target_type;
-	void	   *state;			/* the estimator's own */
+	void	   *state;			/* the estimator's own, on prepared features */
+	MlpPrep    *prep;			/* NULL: features are used as they are */
 } MlpModel;
 
 extern bytea *MlpModelSerialize(const MlpModel *m);

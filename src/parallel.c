@@ -49,6 +49,8 @@ typedef enum ParCommand
 	CMD_COMOMENTS,
 	CMD_RESIDUAL,
 	CMD_EVALUATE,
+	CMD_IMPUTE_STATS,
+	CMD_APPLY_FILL,
 	CMD_EXIT
 } ParCommand;
 
@@ -74,6 +76,7 @@ typedef struct ParShared
 	int			done;
 
 	/* command inputs */
+	bool		has_scaling;	/* evaluate: scale features first */
 	uint16		algorithm;
 	uint32		model_len;
 	Size		model_cap;
@@ -86,6 +89,10 @@ typedef struct ParShared
 	Size		off_hash_len;
 	Size		off_hash_byval;
 	Size		off_hash_name;
+	Size		off_impute;
+	Size		off_fill;
+	Size		off_pcenter;
+	Size		off_pscale;
 	Size		off_center;
 	Size		off_coef;
 	Size		off_model;
@@ -98,6 +105,7 @@ typedef struct ParSlot
 {
 	int64		nrows;
 	int64		ntest;
+	int64		dropped;
 } ParSlot;
 
 struct MlpParallel
@@ -133,6 +141,11 @@ SlotDoubles(ParShared *sh, int slot)
 #define SLOT_G(sh, s)		(SLOT_TEST(sh, s) + COMOM_LEN((sh)->ncols))
 #define SLOT_MTRAIN(sh, s)	(SLOT_G(sh, s) + (sh)->ncols)
 #define SLOT_MTEST(sh, s)	(SLOT_MTRAIN(sh, s) + REGM_LEN)
+#define SLOT_SUM(sh, s)		(SLOT_MTEST(sh, s) + REGM_LEN)
+#define SLOT_COUNT(sh, s)	(SLOT_SUM(sh, s) + (sh)->ncols)
+#define SLOT_TMIN(sh, s)	(SLOT_COUNT(sh, s) + (sh)->ncols)
+#define SLOT_TMAX(sh, s)	(SLOT_TMIN(sh, s) + (sh)->ncols)
+#define SLOT_TABS(sh, s)	(SLOT_TMAX(sh, s) + (sh)->ncols)
 
 /* A participant's slot in shared memory. */
 static ParSlot *
@@ -145,7 +158,8 @@ Slot(ParShared *sh, int slot)
 static Size
 SlotSize(int ncols)
 {
-	Size		doubles = 2 * (Size) ncols + 2 * COMOM_LEN(ncols) + ncols + 2 * REGM_LEN;
+	Size		doubles = 2 * (Size) ncols + 2 * COMOM_LEN(ncols) + ncols + 2 * REGM_LEN +
+		5 * (Size) ncols;
 
 	return MAXALIGN(sizeof(ParSlot)) + sizeof(int64) * ncols + sizeof(double) * doubles;
 }
@@ -166,6 +180,7 @@ ColumnsFromShared(ParShared *sh, MlpColumns *cols)
 		cols->names[j] = names + (Size) j * NAMEDATALEN;
 	cols->natts_needed = sh->natts_needed;
 	cols->needs_rowcxt = sh->needs_rowcxt;
+	cols->impute = SH_ARRAY(sh, off_impute, int);
 	cols->nhash = sh->nhash;
 	cols->hash_attno = SH_ARRAY(sh, off_hash_attno, int);
 	cols->hash_len = SH_ARRAY(sh, off_hash_len, int16);
@@ -208,6 +223,7 @@ LoadShare(ParShared *sh, ParallelTableScanDesc pscan, const MlpColumns *cols,
 	part->ntest = sink.ntest;
 	ps->nrows = part->m.nrows;
 	ps->ntest = part->ntest;
+	ps->dropped = sink.dropped;
 	memcpy(SlotNnull(sh, slot), sink.nnull, sizeof(int64) * sh->ncols);
 	memcpy(SLOT_MIN(sh, slot), sink.min, sizeof(double) * sh->ncols);
 	memcpy(SLOT_MAX(sh, slot), sink.max, sizeof(double) * sh->ncols);
@@ -239,10 +255,19 @@ RunCommand(ParShared *sh, ParCommand cmd, MlpPart *part, int slot)
 				if (state == NULL)
 					elog(ERROR, "mlpipe parallel worker could not read the model: %s",
 						 error ? error : "unknown algorithm");
-				PartEvaluate(part, est, state, SLOT_MTRAIN(sh, slot),
-							 SLOT_MTEST(sh, slot));
+				PartEvaluate(part, est, state,
+							 sh->has_scaling ? SH_ARRAY(sh, off_pcenter, double) : NULL,
+							 sh->has_scaling ? SH_ARRAY(sh, off_pscale, double) : NULL,
+							 SLOT_MTRAIN(sh, slot), SLOT_MTEST(sh, slot));
 				break;
 			}
+		case CMD_IMPUTE_STATS:
+			PartImputeStats(part, SLOT_SUM(sh, slot), SLOT_COUNT(sh, slot));
+			break;
+		case CMD_APPLY_FILL:
+			PartApplyFill(part, SH_ARRAY(sh, off_fill, double), SLOT_TMIN(sh, slot),
+						  SLOT_TMAX(sh, slot), SLOT_TABS(sh, slot));
+			break;
 		case CMD_NONE:
 		case CMD_EXIT:
 			break;
@@ -429,6 +454,8 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	off += MAXALIGN(sizeof(int16) * cols->nhash);
 	off += MAXALIGN(sizeof(bool) * cols->nhash);
 	off += MAXALIGN(sizeof(uint64) * cols->nhash);
+	off += MAXALIGN(sizeof(int) * k);	/* impute */
+	off += 3 * MAXALIGN(sizeof(double) * k);	/* fill, scaling center and scale */
 	off += MAXALIGN(sizeof(double) * k);	/* center */
 	off += MAXALIGN(sizeof(double) * k);	/* coef */
 	off += MAXALIGN(8192 + 16 * (Size) k);	/* serialized model */
@@ -474,6 +501,14 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	off += MAXALIGN(sizeof(bool) * cols->nhash);
 	sh->off_hash_name = off;
 	off += MAXALIGN(sizeof(uint64) * cols->nhash);
+	sh->off_impute = off;
+	off += MAXALIGN(sizeof(int) * k);
+	sh->off_fill = off;
+	off += MAXALIGN(sizeof(double) * k);
+	sh->off_pcenter = off;
+	off += MAXALIGN(sizeof(double) * k);
+	sh->off_pscale = off;
+	off += MAXALIGN(sizeof(double) * k);
 	sh->off_center = off;
 	off += MAXALIGN(sizeof(double) * k);
 	sh->off_coef = off;
@@ -485,6 +520,7 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	sh->slot_size = MAXALIGN(SlotSize(k));
 	memcpy(SH_ARRAY(sh, off_attno, int), cols->attno, sizeof(int) * k);
 	memcpy(SH_ARRAY(sh, off_kind, MlpNumKind), cols->kind, sizeof(MlpNumKind) * k);
+	memcpy(SH_ARRAY(sh, off_impute, int), cols->impute, sizeof(int) * k);
 	memcpy(SH_ARRAY(sh, off_hash_attno, int), cols->hash_attno, sizeof(int) * cols->nhash);
 	memcpy(SH_ARRAY(sh, off_hash_len, int16), cols->hash_len, sizeof(int16) * cols->nhash);
 	memcpy(SH_ARRAY(sh, off_hash_byval, bool), cols->hash_byval, sizeof(bool) * cols->nhash);
@@ -519,8 +555,11 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 
 	SummaryInit(sum, k);
 	FOREACH_SLOT(par, s)
+	{
 		SummaryAdd(sum, k, Slot(sh, s)->nrows, Slot(sh, s)->ntest,
 				   SlotNnull(sh, s), SLOT_MIN(sh, s), SLOT_MAX(sh, s));
+		sum->dropped += Slot(sh, s)->dropped;
+	}
 	return par;
 }
 
@@ -570,13 +609,64 @@ PallocGrow(void *ptr, size_t size)
 	return ptr ? repalloc(ptr, size) : palloc(size);
 }
 
+/* Sums and counts of the non-NULL training values of every feature. */
+void
+MlpParallelImputeStats(MlpParallel *par, double *sum, double *count)
+{
+	ParShared  *sh = par->sh;
+	int			p = par->k - 1;
+
+	Broadcast(par, CMD_IMPUTE_STATS);
+	memset(sum, 0, sizeof(double) * p);
+	memset(count, 0, sizeof(double) * p);
+	FOREACH_SLOT(par, s)
+		for (int j = 0; j < p; j++)
+		{
+			sum[j] += SLOT_SUM(sh, s)[j];
+			count[j] += SLOT_COUNT(sh, s)[j];
+		}
+}
+
+/* Fill the NULLs everywhere; the training rows' ranges after filling. */
+void
+MlpParallelApplyFill(MlpParallel *par, const double *fill, double *tmin,
+					 double *tmax, double *tabs)
+{
+	ParShared  *sh = par->sh;
+	int			p = par->k - 1;
+
+	memcpy(SH_ARRAY(sh, off_fill, double), fill, sizeof(double) * p);
+	Broadcast(par, CMD_APPLY_FILL);
+	for (int j = 0; j < p; j++)
+	{
+		tmin[j] = INFINITY;
+		tmax[j] = -INFINITY;
+		tabs[j] = 0;
+	}
+	FOREACH_SLOT(par, s)
+		for (int j = 0; j < p; j++)
+		{
+			tmin[j] = Min(tmin[j], SLOT_TMIN(sh, s)[j]);
+			tmax[j] = Max(tmax[j], SLOT_TMAX(sh, s)[j]);
+			tabs[j] = Max(tabs[j], SLOT_TABS(sh, s)[j]);
+		}
+}
+
 /* Metrics of a fitted model over all participants' rows. */
 void
 MlpParallelEvaluate(MlpParallel *par, const MlpEstimator *est, const void *state,
+					const double *center, const double *scale,
 					double *train_met, double *test_met)
 {
 	ParShared  *sh = par->sh;
 	MlpWriter	w;
+
+	sh->has_scaling = (center != NULL);
+	if (center)
+	{
+		memcpy(SH_ARRAY(sh, off_pcenter, double), center, sizeof(double) * (par->k - 1));
+		memcpy(SH_ARRAY(sh, off_pscale, double), scale, sizeof(double) * (par->k - 1));
+	}
 
 	mlp_writer_init(&w, PallocGrow);
 	est->serialize(state, &w);

@@ -19,8 +19,12 @@ extern void MlpParallelComoments(MlpParallel *par, double *train, double *test);
 extern void MlpParallelResidual(MlpParallel *par, const double *center,
 								const double *coef, double *g);
 extern void MlpParallelEvaluate(MlpParallel *par, const MlpEstimator *est,
-								const void *state, double *train_met,
+								const void *state, const double *center,
+								const double *scale, double *train_met,
 								double *test_met);
+extern void MlpParallelImputeStats(MlpParallel *par, double *sum, double *count);
+extern void MlpParallelApplyFill(MlpParallel *par, const double *fill,
+								 double *tmin, double *tmax, double *tabs);
 extern void MlpParallelEnd(MlpParallel *par);
 
 #endif							/* MLPIPE_PARALLEL_H */

@@ -22,6 +22,7 @@ SummaryInit(MlpSummary *sum, int ncols)
 {
 	sum->nrows = 0;
 	sum->ntest = 0;
+	sum->dropped = 0;
 	sum->nnull = palloc0(sizeof(int64) * ncols);
 	sum->min = palloc(sizeof(double) * ncols);
 	sum->max = palloc(sizeof(double) * ncols);
@@ -278,9 +279,13 @@ PartResidual(const MlpPart *part, const double *center, const double *coef,
 	pfree(blk);
 }
 
-/* Regression metric states of the model over the train and the test rows. */
+/*
+ * Regression metric states of the model over the train and the test rows;
+ * with center and scale, features are scaled first as the model expects.
+ */
 void
 PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
+			 const double *center, const double *scale,
 			 double *train_met, double *test_met)
 {
 	const MlpMatrix *m = &part->m;
@@ -294,9 +299,68 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 		if ((i & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < p; j++)
-			x[j] = MLP_AT(m, i, j);
+			x[j] = center ? (MLP_AT(m, i, j) - center[j]) / scale[j] : MLP_AT(m, i, j);
 		RegMetricsAccum(part->is_test[i] ? test_met : train_met,
 						MLP_AT(m, i, p), est->predict(state, x));
 	}
 	pfree(x);
+}
+
+/* Sum and count of the non-NULL (not NaN) training values of each feature. */
+void
+PartImputeStats(const MlpPart *part, double *sum, double *count)
+{
+	const MlpMatrix *m = &part->m;
+
+	for (int j = 0; j < part->p; j++)
+	{
+		const double *c = MLP_COL(m, j);
+		double		s = 0;
+		double		n = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < m->nrows; i++)
+			if (!part->is_test[i] && !isnan(c[i]))
+			{
+				s += c[i];
+				n += 1;
+			}
+		sum[j] = s;
+		count[j] = n;
+	}
+}
+
+/*
+ * Replace the NULLs (NaN) of each feature with its fill value (NaN: the
+ * column has none), in every row; then the training rows' smallest,
+ * largest and largest absolute value of each feature, for the scalers.
+ */
+void
+PartApplyFill(MlpPart *part, const double *fill, double *tmin, double *tmax,
+			  double *tabs)
+{
+	MlpMatrix  *m = &part->m;
+
+	for (int j = 0; j < part->p; j++)
+	{
+		double	   *c = MLP_COL(m, j);
+		double		lo = INFINITY;
+		double		hi = -INFINITY;
+		double		ab = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < m->nrows; i++)
+		{
+			if (isnan(c[i]) && !isnan(fill[j]))
+				c[i] = fill[j];
+			if (part->is_test[i])
+				continue;
+			lo = Min(lo, c[i]);
+			hi = Max(hi, c[i]);
+			ab = Max(ab, fabs(c[i]));
+		}
+		tmin[j] = lo;
+		tmax[j] = hi;
+		tabs[j] = ab;
+	}
 }

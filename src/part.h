@@ -23,6 +23,7 @@ typedef struct MlpSummary
 	int64	   *nnull;			/* per column */
 	double	   *min;			/* per column */
 	double	   *max;
+	int64		dropped;		/* rows left out for a NULL */
 } MlpSummary;
 
 typedef struct MlpPart
@@ -40,6 +41,10 @@ extern void PartComoments(const MlpPart *part, double *train, double *test);
 extern void PartResidual(const MlpPart *part, const double *center,
 						 const double *coef, double *g);
 extern void PartEvaluate(const MlpPart *part, const MlpEstimator *est,
-						 const void *state, double *train_met, double *test_met);
+						 const void *state, const double *center,
+						 const double *scale, double *train_met, double *test_met);
+extern void PartImputeStats(const MlpPart *part, double *sum, double *count);
+extern void PartApplyFill(MlpPart *part, const double *fill, double *tmin,
+						  double *tmax, double *tabs);
 
 #endif							/* MLPIPE_PART_H */

@@ -207,14 +207,26 @@ ResolveCall(FunctionCallInfo fcinfo)
 	return pc;
 }
 
-/* Error for a feature value that cannot be used. */
-static void
-BadFeature(const char *feature, const char *what)
+/*
+ * A feature's value as the model expects it: a NULL takes the fitted fill
+ * value where the feature was imputed in training (else an error), then
+ * the fitted scaling applies.
+ */
+static inline double
+Prepare(const MlpModel *m, int j, bool isnull, double v)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("feature \"%s\" is %s", feature, what),
-			 errhint("Every feature the model was trained on needs a value.")));
+	if (isnull)
+	{
+		if (m->prep == NULL || !m->prep->impute[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("feature \"%s\" is NULL", m->features[j]),
+					 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
+		v = m->prep->fill[j];
+	}
+	if (m->prep)
+		v = (v - m->prep->center[j]) / m->prep->scale[j];
+	return v;
 }
 
 /* A finite value or an error naming the feature. */
@@ -320,10 +332,10 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 	{
 		int			a = pc->attmap[j];
 
-		if (pc->nulls[a])
-			BadFeature(m->features[j], "NULL");
-		pc->x[j] = CheckFinite(m->features[j],
-							   MlpDatumToFloat8(pc->values[a], pc->kinds[j]));
+		pc->x[j] = Prepare(m, j, pc->nulls[a],
+						   pc->nulls[a] ? 0 :
+						   CheckFinite(m->features[j],
+									   MlpDatumToFloat8(pc->values[a], pc->kinds[j])));
 	}
 	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
 }
@@ -348,13 +360,24 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 				 errmsg("feature array has %d elements, but the model has %d features",
 						n, m->nfeatures),
 				 errhint("The model's features, in order: %s.", FeatureList(m))));
-	if (ARR_HASNULL(arr))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("feature array must not contain NULL")));
 	d = (const double *) ARR_DATA_PTR(arr);
-	for (int j = 0; j < n; j++)
-		pc->x[j] = CheckFinite(m->features[j], d[j]);
+	if (ARR_HASNULL(arr))
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(arr);
+		int			k = 0;
+
+		/* NULL elements take no room in the data */
+		for (int j = 0; j < n; j++)
+		{
+			bool		isnull = !(bitmap[j / 8] & (1 << (j % 8)));
+
+			pc->x[j] = Prepare(m, j, isnull,
+							   isnull ? 0 : CheckFinite(m->features[j], d[k++]));
+		}
+	}
+	else
+		for (int j = 0; j < n; j++)
+			pc->x[j] = Prepare(m, j, false, CheckFinite(m->features[j], d[j]));
 	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
 }
 
@@ -382,12 +405,13 @@ mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
 					 errmsg("jsonb row has no key \"%s\", which the model needs", f),
 					 errhint("The model's features are: %s.", FeatureList(m))));
 		if (v.type == jbvNumeric)
-			pc->x[j] = CheckFinite(f, DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-																		 NumericGetDatum(v.val.numeric))));
+			pc->x[j] = Prepare(m, j, false,
+							   CheckFinite(f, DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																				 NumericGetDatum(v.val.numeric)))));
 		else if (v.type == jbvBool)
-			pc->x[j] = v.val.boolean ? 1.0 : 0.0;
+			pc->x[j] = Prepare(m, j, false, v.val.boolean ? 1.0 : 0.0);
 		else if (v.type == jbvNull)
-			BadFeature(f, "null");
+			pc->x[j] = Prepare(m, j, true, 0);
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -400,20 +424,52 @@ typedef struct CoefSink
 {
 	Tuplestorestate *ts;
 	TupleDesc	td;
+	const MlpModel *model;
+	double		intercept_shift;	/* scaled models: see EmitCoef */
 } CoefSink;
 
-/* Append one coefficient row to the result. */
+/*
+ * Append one coefficient row to the result.  A model fitted on scaled
+ * features is reported on the original scale: each coefficient divided by
+ * its feature's scale, and the intercept less the sum of coefficient times
+ * centre over scale (computed before the intercept is emitted).
+ */
 static void
 EmitCoef(void *arg, const char *feature, const char *cls, double value)
 {
 	CoefSink   *sink = arg;
+	const MlpModel *m = sink->model;
 	Datum		values[3];
 	bool		nulls[3] = {false, cls == NULL, false};
 
+	if (m->prep)
+	{
+		if (strcmp(feature, "intercept") == 0)
+			value -= sink->intercept_shift;
+		else
+			for (int j = 0; j < m->nfeatures; j++)
+				if (strcmp(m->features[j], feature) == 0)
+				{
+					value /= m->prep->scale[j];
+					break;
+				}
+	}
 	values[0] = CStringGetTextDatum(feature);
 	values[1] = cls ? CStringGetTextDatum(cls) : (Datum) 0;
 	values[2] = Float8GetDatum(value);
 	tuplestore_putvalues(sink->ts, sink->td, values, nulls);
+}
+
+/* First pass for a scaled model: sum of coefficient * centre / scale. */
+static void
+ShiftCoef(void *arg, const char *feature, const char *cls, double value)
+{
+	CoefSink   *sink = arg;
+	const MlpModel *m = sink->model;
+
+	for (int j = 0; j < m->nfeatures; j++)
+		if (strcmp(m->features[j], feature) == 0)
+			sink->intercept_shift += value * m->prep->center[j] / m->prep->scale[j];
 }
 
 /* mlpipe_coefficients(project | model_id) -> (feature, class, coefficient) */
@@ -432,6 +488,10 @@ mlpipe_coefficients(PG_FUNCTION_ARGS)
 				 errmsg("algorithm \"%s\" has no coefficients", m->est->name)));
 	sink.ts = rsinfo->setResult;
 	sink.td = rsinfo->setDesc;
+	sink.model = m;
+	sink.intercept_shift = 0;
+	if (m->prep)
+		m->est->coefficients(m->state, m->features, ShiftCoef, &sink);
 	m->est->coefficients(m->state, m->features, EmitCoef, &sink);
 	return (Datum) 0;
 }

@@ -37,6 +37,7 @@
 #include "catalog/pg_inherits.h"
 
 #include "mlpipe.h"
+#include "prep.h"
 #include "source.h"
 
 #define INITIAL_ROWS 1024
@@ -320,6 +321,27 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->names = palloc(sizeof(char *) * out->ncols);
 	out->types = palloc(sizeof(char *) * out->ncols);
 	out->natts_needed = td->natts;
+	out->impute = palloc0(sizeof(int) * out->ncols);
+	foreach(lc, spec->prep)
+	{
+		MlpPrepSpec *ps = lfirst(lc);
+		bool		known = strcmp(ps->column, "*") == 0;
+
+		for (int j = 0; j < p && !known; j++)
+			known = strcmp(NameStr(TupleDescAttr(td, cols[j])->attname), ps->column) == 0;
+		if (!known)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("preprocess names \"%s\", which is not a feature", ps->column),
+					 errhint("Keys of preprocess are feature names, or \"*\" for every feature.")));
+	}
+	for (int j = 0; j < p; j++)
+	{
+		const MlpPrepSpec *ps = MlpPrepFor(spec->prep,
+										   NameStr(TupleDescAttr(td, cols[j])->attname));
+
+		out->impute[j] = ps ? (int) ps->impute : MLP_IMPUTE_ERROR;
+	}
 	for (int j = 0; j < out->ncols; j++)
 	{
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
@@ -702,6 +724,13 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 	MemoryContext old = NULL;
 	uint64		h = 0;
 
+	/* a NULL in a column imputed by "drop" leaves the row out */
+	for (int j = 0; j < cols->p; j++)
+		if (cols->impute[j] == MLP_IMPUTE_DROP && isnull[cols->attno[j]])
+		{
+			sink->dropped++;
+			return;
+		}
 	if (i == m->cap)
 		GrowMatrix(sink);
 	if (sink->rowcxt)
@@ -713,8 +742,10 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 
 		if (isnull[a])
 		{
+			/* NaN marks a NULL: real NaNs are refused below */
 			sink->nnull[j]++;
-			v = 0;
+			m->data[(Size) j * m->cap + i] = NAN;
+			continue;
 		}
 		else
 		{
@@ -757,13 +788,16 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 	m->nrows = i + 1;
 }
 
-/* Report NULLs found in any column, now that all rows were counted. */
+/*
+ * Report NULLs found in a column that may not have them (the target, and
+ * features without an imputation), now that all rows were counted.
+ */
 void
 MlpCheckNulls(const MlpColumns *cols, const int64 *nnull, int64 nrows)
 {
 	for (int j = 0; j < cols->ncols; j++)
 	{
-		if (nnull[j] == 0)
+		if (nnull[j] == 0 || (j < cols->p && cols->impute[j] != MLP_IMPUTE_ERROR))
 			continue;
 		if (nnull[j] == nrows)
 			ereport(ERROR,
@@ -878,6 +912,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	ds->m = r->sink.m;
 	ds->is_test = r->sink.is_test;
 	ds->order = r->sink.order;
+	ds->dropped = r->sink.dropped;
 	ds->ntest = r->sink.ntest;
 	ds->min = r->sink.min;
 	ds->max = r->sink.max;

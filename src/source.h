@@ -69,6 +69,7 @@ typedef struct MlpSourceSpec
 	const char *target;
 	List	   *features;		/* of char *; NIL = every other column */
 	List	   *exclude;		/* of char * */
+	List	   *prep;			/* of MlpPrepSpec *, see prep.h */
 } MlpSourceSpec;
 
 /* which attributes of a row type feed which matrix columns */
@@ -80,6 +81,7 @@ typedef struct MlpColumns
 	MlpNumKind *kind;
 	char	  **names;
 	char	  **types;
+	int		   *impute;			/* MlpImpute of each matrix column */
 	int			natts_needed;	/* deform this many attributes */
 	bool		needs_rowcxt;	/* conversions or hashing may allocate */
 	/* every column of the source row feeds the split hash */
@@ -109,8 +111,9 @@ typedef struct MlpRowSink
 	uint8	   *is_test;		/* per row, same capacity as the matrix */
 	double	   *order;			/* ORDER split: the column's value per row */
 	int64		ntest;
-	double	   *min;			/* per column */
+	double	   *min;			/* per column, NULLs left out */
 	double	   *max;
+	int64		dropped;		/* rows left out for a NULL (impute drop) */
 } MlpRowSink;
 
 typedef struct MlpDataset
@@ -122,6 +125,7 @@ typedef struct MlpDataset
 	double	   *min;			/* per column */
 	double	   *max;
 	double	   *order;			/* ORDER split: the column's value per row */
+	int64		dropped;		/* rows left out for a NULL (impute drop) */
 	int			p;
 	char	  **names;			/* p + 1 column names */
 	char	  **types;			/* p + 1 type names */

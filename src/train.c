@@ -28,6 +28,7 @@
 #include "source.h"
 #include "parallel.h"
 #include "part.h"
+#include "prep.h"
 #include "comoments.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_train);
@@ -113,8 +114,12 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 	int64	   *nonull;
 
 	memset(rows, 0, sizeof(*rows));
-	/* an order split needs every row's value first: one process */
-	if (OidIsValid(relid) && spec->split != MLP_SPLIT_ORDER)
+	/*
+	 * An order split needs every row's value first, medians and quartiles
+	 * every training value: one process.
+	 */
+	if (OidIsValid(relid) && spec->split != MLP_SPLIT_ORDER &&
+		!MlpPrepNeedsQuantiles(spec->prep))
 	{
 		rows->par = MlpParallelBegin(relid, spec, seed, threshold, &rows->cols,
 									 &rows->part, &rows->sum);
@@ -142,6 +147,7 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 	SummaryInit(&rows->sum, ds->m.ncols);
 	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
 			   nonull, ds->min, ds->max);
+	rows->sum.dropped = ds->dropped;
 }
 
 /* MlpResidualFn over the training rows, wherever they are. */
@@ -198,6 +204,219 @@ StoreMetrics(int64 model_id, const char *split, MlpRegMetrics m, StringInfo js)
 	appendStringInfoChar(js, '}');
 }
 
+/* Linear interpolation quantile of sorted values (numpy's default). */
+static double
+SortedQuantile(const double *v, int64 n, double q)
+{
+	double		pos = q * (double) (n - 1);
+	int64		lo = (int64) floor(pos);
+	int64		hi = Min(lo + 1, n - 1);
+
+	return v[lo] + (pos - (double) lo) * (v[hi] - v[lo]);
+}
+
+static int
+CompareDoubles(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The non-NULL training values of feature j, sorted (for medians and
+ * quartiles; these run in one process, never in parallel).
+ */
+static double *
+SortedTrainValues(const MlpPart *part, int j, int64 *n)
+{
+	const double *c = MLP_COL(&part->m, j);
+	double	   *v = MemoryContextAllocExtended(CurrentMemoryContext,
+											   sizeof(double) * Max(part->m.nrows, 1),
+											   MCXT_ALLOC_HUGE);
+	int64		k = 0;
+
+	for (int64 i = 0; i < part->m.nrows; i++)
+		if (!part->is_test[i] && !isnan(c[i]))
+			v[k++] = c[i];
+	CHECK_FOR_INTERRUPTS();
+	qsort(v, k, sizeof(double), CompareDoubles);
+	*n = k;
+	return v;
+}
+
+/*
+ * Fit the preprocessing on the training rows and apply the imputation to
+ * the loaded rows: fills from the training values (mean, median) or given
+ * (constant), then the scalers' centre and scale from the training rows
+ * after imputation (scikit-learn's definitions; a zero scale becomes 1).
+ * The co-moments computed afterwards see the imputed data.
+ */
+static MlpPrep *
+FitPrep(TrainRows *rows, List *specs)
+{
+	int			p = rows->cols.p;
+	MlpPrep    *prep = palloc0(sizeof(MlpPrep));
+	const MlpPrepSpec **ps = palloc0(sizeof(MlpPrepSpec *) * p);
+	double	   *sum = palloc0(sizeof(double) * p);
+	double	   *count = palloc0(sizeof(double) * p);
+	double	   *tmin = palloc(sizeof(double) * p);
+	double	   *tmax = palloc(sizeof(double) * p);
+	double	   *tabs = palloc(sizeof(double) * p);
+	bool		any_mean = false;
+
+	prep->p = p;
+	prep->impute = palloc0(p);
+	prep->fill = palloc(sizeof(double) * p);
+	prep->center = palloc0(sizeof(double) * p);
+	prep->scale = palloc(sizeof(double) * p);
+	for (int j = 0; j < p; j++)
+	{
+		ps[j] = MlpPrepFor(specs, rows->cols.names[j]);
+		prep->fill[j] = NAN;
+		prep->scale[j] = 1.0;
+		any_mean |= (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN);
+	}
+
+	/* fill values, from the training rows only */
+	if (any_mean)
+	{
+		if (rows->par)
+			MlpParallelImputeStats(rows->par, sum, count);
+		else
+			PartImputeStats(&rows->part, sum, count);
+	}
+	for (int j = 0; j < p; j++)
+	{
+		MlpImpute	imp = ps[j] ? ps[j]->impute : MLP_IMPUTE_ERROR;
+
+		if (imp == MLP_IMPUTE_MEAN || imp == MLP_IMPUTE_MEDIAN)
+		{
+			int64		n = 0;
+			double	   *v = NULL;
+
+			if (imp == MLP_IMPUTE_MEDIAN)
+				v = SortedTrainValues(&rows->part, j, &n);
+			else
+				n = (int64) count[j];
+			if (n == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("column \"%s\" is NULL in every training row, so there is nothing to impute from",
+								rows->cols.names[j]),
+						 errhint("Leave the column out with exclude => ARRAY['%s'], or impute a constant.",
+								 rows->cols.names[j])));
+			prep->fill[j] = (imp == MLP_IMPUTE_MEAN) ? sum[j] / count[j] :
+				SortedQuantile(v, n, 0.5);
+			prep->impute[j] = 1;
+		}
+		else if (imp == MLP_IMPUTE_CONSTANT)
+		{
+			prep->fill[j] = ps[j]->fill_value;
+			prep->impute[j] = 1;
+		}
+	}
+	if (rows->par)
+		MlpParallelApplyFill(rows->par, prep->fill, tmin, tmax, tabs);
+	else
+		PartApplyFill(&rows->part, prep->fill, tmin, tmax, tabs);
+
+	/* scalers that need no co-moments; standard waits for them */
+	for (int j = 0; j < p; j++)
+	{
+		MlpScale	sc = ps[j] ? ps[j]->scale : MLP_SCALE_NONE;
+
+		if (sc == MLP_SCALE_MINMAX)
+		{
+			prep->center[j] = tmin[j];
+			prep->scale[j] = tmax[j] - tmin[j];
+		}
+		else if (sc == MLP_SCALE_MAXABS)
+			prep->scale[j] = tabs[j];
+		else if (sc == MLP_SCALE_ROBUST)
+		{
+			int64		n;
+			double	   *v = SortedTrainValues(&rows->part, j, &n);
+
+			prep->center[j] = SortedQuantile(v, n, 0.5);
+			prep->scale[j] = SortedQuantile(v, n, 0.75) - SortedQuantile(v, n, 0.25);
+		}
+		if (!(prep->scale[j] > 0) || !isfinite(prep->scale[j]))
+			prep->scale[j] = 1.0;
+		if (prep->impute[j] == 0)
+			prep->fill[j] = 0;	/* stored, never used */
+	}
+	return prep;
+}
+
+/*
+ * The standard scaler's centre and scale come from the training
+ * co-moments; then the co-moments are rewritten for the scaled features:
+ * mean' = (mean - centre) / scale, C'_ij = C_ij / (scale_i scale_j).
+ */
+static void
+ScaleComoments(double *st, MlpPrep *prep, List *specs, char **names)
+{
+	int			k = COMOM_K(st);
+	int			p = k - 1;
+	double		n = COMOM_N(st);
+	double	   *mean = COMOM_MEAN(st);
+	double	   *C = COMOM_C(st);
+
+	for (int j = 0; j < p; j++)
+	{
+		const MlpPrepSpec *ps = MlpPrepFor(specs, names[j]);
+
+		if (ps && ps->scale == MLP_SCALE_STANDARD)
+		{
+			double		sd = sqrt(C[(Size) j * k + j] / n);
+
+			prep->center[j] = mean[j];
+			prep->scale[j] = (sd > 0 && isfinite(sd)) ? sd : 1.0;
+		}
+	}
+	for (int j = 0; j < k; j++)
+	{
+		double		sj = (j < p) ? prep->scale[j] : 1.0;
+
+		for (int i = 0; i <= j; i++)
+		{
+			double		si = (i < p) ? prep->scale[i] : 1.0;
+
+			C[(Size) j * k + i] /= si * sj;
+		}
+		if (j < p)
+			mean[j] = (mean[j] - prep->center[j]) / sj;
+	}
+}
+
+/* what RowsResidualScaled needs: the rows and the scales */
+typedef struct ScaledResidual
+{
+	TrainRows  *rows;
+	const MlpPrep *prep;
+} ScaledResidual;
+
+/*
+ * The residual in scaled coordinates: the data stay in their own units, so
+ * b = b' / scale there, and g' = g / scale.
+ */
+static void
+RowsResidualScaled(void *arg, const double *coef, double *g)
+{
+	ScaledResidual *sr = arg;
+	int			p = sr->prep->p;
+	double	   *b = palloc(sizeof(double) * p);
+
+	for (int j = 0; j < p; j++)
+		b[j] = coef[j] / sr->prep->scale[j];
+	RowsResidual(sr->rows, b, g);
+	for (int j = 0; j < p; j++)
+		g[j] /= sr->prep->scale[j];
+	pfree(b);
+}
+
 /* Whether a new model should go live under the if_better rule. */
 static bool
 IsBetter(int64 project_id, int64 model_id)
@@ -228,12 +447,13 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	char	   *algorithm = RequiredText(fcinfo, 3, "algorithm");
 	char	   *task = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
 	Jsonb	   *hpjson = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P(5);
-	List	   *features = TextArrayList(fcinfo, 6, "features");
-	List	   *exclude = TextArrayList(fcinfo, 7, "exclude");
+	Jsonb	   *prepjson = PG_ARGISNULL(6) ? NULL : PG_GETARG_JSONB_P(6);
+	List	   *features = TextArrayList(fcinfo, 7, "features");
+	List	   *exclude = TextArrayList(fcinfo, 8, "exclude");
 	double		test_size;
 	int64		seed;
-	char	   *split = RequiredText(fcinfo, 9, "split");
-	char	   *deploy = RequiredText(fcinfo, 11, "deploy");
+	char	   *split = RequiredText(fcinfo, 10, "split");
+	char	   *deploy = RequiredText(fcinfo, 12, "deploy");
 	const MlpEstimator *est;
 	double	   *hp;
 	MlpSourceSpec spec;
@@ -246,6 +466,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	double		train_ms[REGM_LEN];
 	double		test_ms[REGM_LEN];
 	MlpModel	model;
+	MlpPrep    *prep = NULL;
+	ScaledResidual sres;
 	TimestampTz start = GetCurrentTimestamp();
 	double		seconds;
 	MlpRegMetrics train_m;
@@ -263,17 +485,18 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	MemoryContext traincxt;
 	MemoryContext oldcxt;
 
-	if (PG_ARGISNULL(8))
+	if (PG_ARGISNULL(9))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("test_size must not be NULL")));
-	test_size = PG_GETARG_FLOAT8(8);
-	if (PG_ARGISNULL(10))
+	test_size = PG_GETARG_FLOAT8(9);
+	if (PG_ARGISNULL(11))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("seed must not be NULL")));
-	seed = PG_GETARG_INT64(10);
+	seed = PG_GETARG_INT64(11);
 	MlpParseSplit(split, &spec);
+	spec.prep = MlpParsePrep(prepjson);
 
 	if (project[0] == '\0' || pg_mbstrlen(project) > NAMEDATALEN * 4)
 		ereport(ERROR,
@@ -321,6 +544,10 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	spec.features = features;
 	spec.exclude = exclude;
 	LoadRows(&rows, &spec, seed, MlpSplitThreshold(test_size), test_size);
+	if (rows.sum.dropped > 0)
+		ereport(NOTICE,
+				(errmsg("%lld rows with a NULL in a column imputed by \"drop\" were left out",
+						(long long) rows.sum.dropped)));
 	if (rows.sum.nrows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -340,6 +567,10 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				(errmsg("no row fell into the test split; metrics are for the training rows only"),
 				 errhint("Use more rows or a larger test_size.")));
 
+	/* preprocessing, fitted on the training rows */
+	if (spec.prep != NIL)
+		prep = FitPrep(&rows, spec.prep);
+
 	/* fit from the training co-moments */
 	k = rows.cols.ncols;
 	train_st = palloc(sizeof(double) * COMOM_LEN(k));
@@ -348,7 +579,15 @@ mlpipe_train(PG_FUNCTION_ARGS)
 		MlpParallelComoments(rows.par, train_st, test_st);
 	else
 		PartComoments(&rows.part, train_st, test_st);
-	rows.center = COMOM_MEAN(train_st);
+	/* the residual works in the data's own units, centred on its means */
+	rows.center = palloc(sizeof(double) * k);
+	memcpy((double *) rows.center, COMOM_MEAN(train_st), sizeof(double) * k);
+	if (prep)
+	{
+		sres.rows = &rows;
+		sres.prep = prep;
+		ScaleComoments(train_st, prep, spec.prep, rows.cols.names);
+	}
 	memset(&model, 0, sizeof(model));
 	model.est = est;
 	model.task = est->task;
@@ -357,17 +596,24 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	model.feature_types = rows.cols.types;
 	model.target = rows.cols.names[rows.cols.p];
 	model.target_type = rows.cols.types[rows.cols.p];
-	model.state = est->fit_stats(est, train_st, hp, RowsResidual, &rows);
+	model.prep = prep;
+	model.state = prep ?
+		est->fit_stats(est, train_st, hp, RowsResidualScaled, &sres) :
+		est->fit_stats(est, train_st, hp, RowsResidual, &rows);
 	seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
 
 	/* evaluate */
 	if (rows.par)
 	{
-		MlpParallelEvaluate(rows.par, est, model.state, train_ms, test_ms);
+		MlpParallelEvaluate(rows.par, est, model.state,
+							prep ? prep->center : NULL, prep ? prep->scale : NULL,
+							train_ms, test_ms);
 		MlpParallelEnd(rows.par);
 	}
 	else
-		PartEvaluate(&rows.part, est, model.state, train_ms, test_ms);
+		PartEvaluate(&rows.part, est, model.state,
+					 prep ? prep->center : NULL, prep ? prep->scale : NULL,
+					 train_ms, test_ms);
 	train_m = RegMetricsFinal(train_ms);
 	if (ntest > 0)
 		test_m = RegMetricsFinal(test_ms);
@@ -382,9 +628,10 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	escape_json(&specjs, algorithm);
 	appendStringInfo(&specjs, ", \"task\": \"%s\", \"hyperparams\": %s, \"features\": ",
 					 MlpTaskName(est->task), MlpHyperparamsJson(est, hp));
-	AppendJsonList(&specjs, features, !PG_ARGISNULL(6));
+	AppendJsonList(&specjs, features, !PG_ARGISNULL(7));
 	appendStringInfoString(&specjs, ", \"exclude\": ");
-	AppendJsonList(&specjs, exclude, !PG_ARGISNULL(7));
+	AppendJsonList(&specjs, exclude, !PG_ARGISNULL(8));
+	appendStringInfo(&specjs, ", \"preprocess\": %s", MlpPrepJson(spec.prep));
 	appendStringInfoString(&specjs, ", \"test_size\": ");
 	MlpAppendJsonNumber(&specjs, test_size);
 	appendStringInfo(&specjs, ", \"seed\": " INT64_FORMAT ", \"split\": ", seed);

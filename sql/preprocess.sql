@@ -1,0 +1,108 @@
+-- Numeric preprocessing (impute, scale), fitted on the training rows only,
+-- stored in the model and applied by every scoring form, against
+-- scikit-learn pipelines (test/reference/make_prep_reference.py).
+CREATE TABLE dn (age float8, sex float8, bmi float8, bp float8, s1 float8, s2 float8,
+                 s3 float8, s4 float8, s5 float8, s6 float8, target float8);
+\copy dn FROM 'test/data/diabetes_nulls.csv' WITH (FORMAT csv, HEADER)
+CREATE TABLE pref (pipeline text, name text, value float8);
+\copy pref FROM 'test/reference/prep_coef.csv' WITH (FORMAT csv, HEADER)
+SELECT count(*) FILTER (WHERE bmi IS NULL) AS bmi_nulls, count(*) FILTER (WHERE s5 IS NULL) AS s5_nulls FROM dn;
+
+-- without an imputation, NULLs are an error as before
+SELECT mlpipe_train('p_none', 'dn', 'target', test_size => 0);
+
+CREATE TABLE prep_runs AS
+SELECT v.pipeline, t.model_id
+FROM (VALUES
+  ('mean_standard_ridge', 'ridge', '{"alpha": 10}', '{"*": {"impute": "mean", "scale": "standard"}}'),
+  ('median_robust_lasso', 'lasso', '{"alpha": 0.5, "tol": 1e-12, "max_iter": 1000000}',
+   '{"*": {"impute": "median", "scale": "robust"}}'),
+  ('constant_minmax_enet', 'elastic_net', '{"alpha": 0.01, "l1_ratio": 0.5, "tol": 1e-12, "max_iter": 1000000}',
+   '{"*": {"impute": "constant", "fill_value": 0, "scale": "minmax"}}'),
+  ('mean_maxabs_ols', 'linear_regression', '{}', '{"*": {"impute": "mean", "scale": "maxabs"}}'))
+  AS v(pipeline, alg, hp, prep),
+LATERAL mlpipe_train('p_' || v.pipeline, 'dn', 'target', v.alg, hyperparams => v.hp::jsonb,
+                     preprocess => v.prep::jsonb, test_size => 0) t;
+
+-- coefficients on the original scale agree with scikit-learn to 1e-7
+SELECT r.pipeline, r.name, abs(c.coefficient - r.value) <= 1e-7 * greatest(abs(r.value), 1e-3) AS agrees
+FROM pref r JOIN prep_runs u USING (pipeline)
+JOIN LATERAL mlpipe_coefficients(u.model_id) c ON c.feature = r.name
+ORDER BY 1, 2;
+
+-- predictions of ten rows (nine with NULLs) agree, by row, jsonb and array
+CREATE TABLE dn10 AS SELECT row_number() OVER () AS i, * FROM dn;
+SELECT u.pipeline,
+       bool_and(abs(mlpipe_predict(u.model_id, d) - r.value) <= 1e-7 * abs(r.value)) AS by_row,
+       bool_and(abs(mlpipe_predict(u.model_id, to_jsonb(d) - 'i' - 'target') - r.value) <= 1e-7 * abs(r.value)) AS by_jsonb,
+       bool_and(abs(mlpipe_predict(u.model_id, ARRAY[d.age, d.sex, d.bmi, d.bp, d.s1, d.s2, d.s3, d.s4, d.s5, d.s6])
+                    - r.value) <= 1e-7 * abs(r.value)) AS by_array
+FROM prep_runs u JOIN pref r ON r.pipeline = u.pipeline AND r.name LIKE 'predict\_%'
+JOIN dn10 d ON d.i = substr(r.name, 9)::int
+GROUP BY u.pipeline ORDER BY 1;
+SELECT count(*) FILTER (WHERE bmi IS NULL OR bp IS NULL OR s5 IS NULL) AS rows_with_nulls
+FROM dn10 d JOIN pref r ON r.pipeline = 'mean_standard_ridge' AND r.name = 'predict_' || d.i;
+
+-- fitted on the training rows only: changing the test rows changes nothing
+-- (a hash split keeps every row on its side)
+CREATE TABLE dk AS SELECT row_number() OVER () AS id, * FROM dn;
+SELECT deployed FROM mlpipe_train('p_leak_a', 'dk', 'target', 'ridge', split => 'hash:id',
+    preprocess => '{"*": {"impute": "mean", "scale": "standard"}}');
+UPDATE dk SET bmi = coalesce(bmi, 0) * 10 + 100, s5 = NULL
+WHERE mlpipe_split_test(dk, 0.25, 'hash:id', 42);
+SELECT deployed FROM mlpipe_train('p_leak_b', 'dk', 'target', 'ridge', split => 'hash:id',
+    preprocess => '{"*": {"impute": "mean", "scale": "standard"}}');
+SELECT bool_and(a.coefficient = b.coefficient) AS same_model
+FROM mlpipe_coefficients('p_leak_a') a JOIN mlpipe_coefficients('p_leak_b') b USING (feature);
+
+-- per-column settings override "*"; drop leaves rows out; the spec keeps them
+SELECT deployed FROM mlpipe_train('p_cols', 'dn', 'target', test_size => 0,
+    preprocess => '{"*": {"impute": "mean"}, "bmi": {"impute": "drop", "scale": "standard"}}');
+SELECT n_train, spec -> 'preprocess' AS preprocess FROM mlpipe.models
+WHERE id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'p_cols');
+-- a NULL where the model dropped rows is an error at scoring
+SELECT mlpipe_predict('p_cols', '{"age": 50, "sex": 1, "bmi": null, "bp": 90, "s1": 180, "s2": 100, "s3": 50, "s4": 4, "s5": 4.5, "s6": 90}'::jsonb);
+SELECT round(mlpipe_predict('p_cols', '{"age": 50, "sex": 1, "bmi": 30, "bp": null, "s1": 180, "s2": 100, "s3": 50, "s4": 4, "s5": null, "s6": 90}'::jsonb)::numeric, 6) =
+       round(mlpipe_predict('p_cols', ('{"age": 50, "sex": 1, "bmi": 30, "bp": ' ||
+             (SELECT avg(bp) FROM dn WHERE bmi IS NOT NULL) || ', "s1": 180, "s2": 100, "s3": 50, "s4": 4, "s5": ' ||
+             (SELECT avg(s5) FROM dn WHERE bmi IS NOT NULL) || ', "s6": 90}')::jsonb)::numeric, 6) AS null_is_the_train_mean;
+
+-- the evaluation of a stored model applies its preprocessing
+SELECT e.metric, abs(e.value - t.value) <= 1e-10 * abs(t.value) AS same_as_train
+FROM mlpipe_evaluate((SELECT model_id FROM prep_runs WHERE pipeline = 'mean_standard_ridge'), 'dn') e
+JOIN mlpipe.metrics t ON t.model_id = (SELECT model_id FROM prep_runs WHERE pipeline = 'mean_standard_ridge')
+ AND t.split = 'train' AND t.metric = e.metric ORDER BY 1;
+
+-- bad settings
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"*": {"impute": "mode"}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"*": {"scale": "log"}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"*": {"center": true}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"*": {"impute": "constant"}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"*": {"impute": "mean", "fill_value": 1}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"nope": {"impute": "mean"}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"bmi": "mean"}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '[1]');
+SELECT mlpipe_train('p_bad', 'SELECT bmi, NULL::float8 AS empty, target FROM dn', 'target',
+                    preprocess => '{"*": {"impute": "mean"}}');
+SELECT count(*) AS none_stored FROM mlpipe.projects WHERE name = 'p_bad';
+
+-- the parallel path fits and applies the same steps
+CREATE TABLE dbig AS SELECT d.* FROM dn d, generate_series(1, 40) g;
+ANALYZE dbig;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET client_min_messages = debug1;
+SELECT deployed FROM mlpipe_train('p_par', 'dbig', 'target', 'ridge', hyperparams => '{"alpha": 10}',
+    preprocess => '{"*": {"impute": "mean", "scale": "standard"}, "s5": {"scale": "minmax"}}');
+RESET client_min_messages;
+SET max_parallel_workers_per_gather = 0;
+SELECT deployed FROM mlpipe_train('p_ser', 'dbig', 'target', 'ridge', hyperparams => '{"alpha": 10}',
+    preprocess => '{"*": {"impute": "mean", "scale": "standard"}, "s5": {"scale": "minmax"}}');
+RESET max_parallel_workers_per_gather;
+RESET min_parallel_table_scan_size;
+SELECT bool_and(abs(a.coefficient - b.coefficient) <= 1e-9 * abs(b.coefficient)) AS same_coefficients
+FROM mlpipe_coefficients('p_par') a JOIN mlpipe_coefficients('p_ser') b USING (feature);
+SELECT bool_and(abs(a.value - b.value) <= 1e-9 * abs(b.value)) AS same_metrics
+FROM mlpipe.metrics a JOIN mlpipe.metrics b USING (split, metric)
+WHERE a.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'p_par')
+  AND b.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'p_ser');

@@ -1,0 +1,258 @@
+/*
+ * prep.c
+ *	  The preprocess argument of mlpipe_train: parsing and checking.
+ *
+ *	  preprocess => '{"*": {"scale": "standard"},
+ *	                  "bmi": {"impute": "constant", "fill_value": 25}}'
+ *
+ * Keys are feature names or "*" (every feature); a column's own settings
+ * override those of "*".  Fitting and applying the steps is in train.c,
+ * part.c and predict.c.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/json.h"
+#include "utils/numeric.h"
+
+#include "mlpipe.h"
+#include "prep.h"
+
+static const char *const impute_names[] = {"error", "mean", "median", "constant", "drop"};
+static const char *const scale_names[] = {"none", "standard", "minmax", "maxabs", "robust"};
+
+/* The name of an imputation. */
+const char *
+MlpImputeName(MlpImpute i)
+{
+	return impute_names[i];
+}
+
+/* The name of a scaling. */
+const char *
+MlpScaleName(MlpScale s)
+{
+	return scale_names[s];
+}
+
+/* The index of name in names, or an error listing them. */
+static int
+Choose(const char *what, const char *name, const char *const *names, int n)
+{
+	StringInfoData s;
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	initStringInfo(&s);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&s, "%s%s", i ? ", " : "", names[i]);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown %s \"%s\" in preprocess", what, name),
+			 errhint("Use one of: %s.", s.data)));
+	return 0;
+}
+
+/* A jsonb string as a C string, or an error naming the key. */
+static char *
+StringValue(JsonbValue *v, const char *column, const char *key)
+{
+	if (v->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\": \"%s\" must be a string", column, key)));
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* One column's settings from its jsonb object. */
+static MlpPrepSpec *
+ParseColumn(const char *column, JsonbValue *obj)
+{
+	MlpPrepSpec *ps = palloc0(sizeof(MlpPrepSpec));
+	JsonbIterator *it;
+	JsonbValue	k;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	bool		has_fill = false;
+
+	ps->column = pstrdup(column);
+	if (obj->type != jbvBinary || !JsonContainerIsObject(obj->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\" must be a jsonb object", column),
+				 errhint("For example: {\"%s\": {\"impute\": \"mean\", \"scale\": \"standard\"}}.",
+						 column)));
+	it = JsonbIteratorInit(obj->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		char	   *key;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(k.val.string.val, k.val.string.len);
+		(void) JsonbIteratorNext(&it, &v, true);
+		if (strcmp(key, "impute") == 0)
+		{
+			ps->impute = (MlpImpute) Choose("imputation", StringValue(&v, column, key),
+											impute_names, lengthof(impute_names));
+			ps->has_impute = true;
+		}
+		else if (strcmp(key, "scale") == 0)
+		{
+			ps->scale = (MlpScale) Choose("scaling", StringValue(&v, column, key),
+										  scale_names, lengthof(scale_names));
+			ps->has_scale = true;
+		}
+		else if (strcmp(key, "fill_value") == 0)
+		{
+			if (v.type != jbvNumeric || numeric_is_nan(v.val.numeric) ||
+				numeric_is_inf(v.val.numeric))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("preprocess \"%s\": fill_value must be a finite number",
+								column)));
+			ps->fill_value = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																NumericGetDatum(v.val.numeric)));
+			has_fill = true;
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown key \"%s\" in preprocess \"%s\"", key, column),
+					 errhint("Keys: impute, fill_value, scale.")));
+	}
+	if ((ps->impute == MLP_IMPUTE_CONSTANT) != has_fill)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\": fill_value goes with impute \"constant\", and only with it",
+						column)));
+	return ps;
+}
+
+/* Parse the preprocess argument (NULL or '{}' mean: nothing). */
+List *
+MlpParsePrep(Jsonb *js)
+{
+	List	   *specs = NIL;
+	JsonbIterator *it;
+	JsonbValue	k;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (js == NULL)
+		return NIL;
+	if (!JB_ROOT_IS_OBJECT(js))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess must be a jsonb object"),
+				 errhint("For example: '{\"*\": {\"scale\": \"standard\"}}'.")));
+	it = JsonbIteratorInit(&js->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		char	   *column;
+
+		if (tok != WJB_KEY)
+			continue;
+		column = pnstrdup(k.val.string.val, k.val.string.len);
+		(void) JsonbIteratorNext(&it, &v, true);
+		specs = lappend(specs, ParseColumn(column, &v));
+	}
+	return specs;
+}
+
+/*
+ * The settings of one column: its own, with what it leaves out taken from
+ * "*"; NULL when neither says anything.
+ */
+const MlpPrepSpec *
+MlpPrepFor(List *specs, const char *column)
+{
+	const MlpPrepSpec *own = NULL;
+	const MlpPrepSpec *all = NULL;
+	MlpPrepSpec *out;
+	ListCell   *lc;
+
+	foreach(lc, specs)
+	{
+		MlpPrepSpec *ps = lfirst(lc);
+
+		if (strcmp(ps->column, column) == 0)
+			own = ps;
+		else if (strcmp(ps->column, "*") == 0)
+			all = ps;
+	}
+	if (own == NULL && all == NULL)
+		return NULL;
+	out = palloc0(sizeof(MlpPrepSpec));
+	out->column = pstrdup(column);
+	if (own && own->has_impute)
+	{
+		out->impute = own->impute;
+		out->fill_value = own->fill_value;
+	}
+	else if (all)
+	{
+		out->impute = all->impute;
+		out->fill_value = all->fill_value;
+	}
+	out->scale = (own && own->has_scale) ? own->scale : (all ? all->scale : MLP_SCALE_NONE);
+	return out;
+}
+
+/* Whether any step needs quantiles (median, robust): one process then. */
+bool
+MlpPrepNeedsQuantiles(List *specs)
+{
+	ListCell   *lc;
+
+	foreach(lc, specs)
+	{
+		MlpPrepSpec *ps = lfirst(lc);
+
+		if (ps->impute == MLP_IMPUTE_MEDIAN || ps->scale == MLP_SCALE_ROBUST)
+			return true;
+	}
+	return false;
+}
+
+/* The settings as JSON, for the stored training spec. */
+char *
+MlpPrepJson(List *specs)
+{
+	StringInfoData s;
+	ListCell   *lc;
+
+	initStringInfo(&s);
+	appendStringInfoChar(&s, '{');
+	foreach(lc, specs)
+	{
+		MlpPrepSpec *ps = lfirst(lc);
+		bool		first = true;
+
+		if (lc != list_head(specs))
+			appendStringInfoString(&s, ", ");
+		escape_json(&s, ps->column);
+		appendStringInfoString(&s, ": {");
+		if (ps->has_impute)
+		{
+			appendStringInfo(&s, "\"impute\": \"%s\"", MlpImputeName(ps->impute));
+			if (ps->impute == MLP_IMPUTE_CONSTANT)
+			{
+				appendStringInfoString(&s, ", \"fill_value\": ");
+				MlpAppendJsonNumber(&s, ps->fill_value);
+			}
+			first = false;
+		}
+		if (ps->has_scale)
+			appendStringInfo(&s, "%s\"scale\": \"%s\"", first ? "" : ", ",
+							 MlpScaleName(ps->scale));
+		appendStringInfoChar(&s, '}');
+	}
+	appendStringInfoChar(&s, '}');
+	return s.data;
+}

@@ -1,0 +1,61 @@
+/*
+ * prep.h
+ *	  Numeric preprocessing: imputation and scaling, fitted on the training
+ *	  split only and stored in the model, so scoring prepares every row
+ *	  exactly as training did.
+ */
+#ifndef MLPIPE_PREP_H
+#define MLPIPE_PREP_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+typedef enum MlpImpute
+{
+	MLP_IMPUTE_ERROR = 0,		/* a NULL is an error (the default) */
+	MLP_IMPUTE_MEAN,
+	MLP_IMPUTE_MEDIAN,
+	MLP_IMPUTE_CONSTANT,
+	MLP_IMPUTE_DROP				/* rows with a NULL are left out */
+} MlpImpute;
+
+typedef enum MlpScale
+{
+	MLP_SCALE_NONE = 0,
+	MLP_SCALE_STANDARD,
+	MLP_SCALE_MINMAX,
+	MLP_SCALE_MAXABS,
+	MLP_SCALE_ROBUST
+} MlpScale;
+
+/* what the user asked for one column (or "*": every feature) */
+typedef struct MlpPrepSpec
+{
+	char	   *column;
+	MlpImpute	impute;
+	double		fill_value;		/* MLP_IMPUTE_CONSTANT */
+	MlpScale	scale;
+	bool		has_impute;		/* given, else inherited from "*" */
+	bool		has_scale;
+} MlpPrepSpec;
+
+/* the fitted steps of every feature: x -> (isnull ? fill : x - center) / scale */
+typedef struct MlpPrep
+{
+	int			p;
+	uint8	   *impute;			/* 1: a NULL takes fill; 0: a NULL is an error */
+	double	   *fill;
+	double	   *center;
+	double	   *scale;
+} MlpPrep;
+
+extern List *MlpParsePrep(Jsonb *js);
+extern const MlpPrepSpec *MlpPrepFor(List *specs, const char *column);
+extern char *MlpPrepJson(List *specs);
+extern bool MlpPrepNeedsQuantiles(List *specs);
+extern const char *MlpImputeName(MlpImpute i);
+extern const char *MlpScaleName(MlpScale s);
+
+#endif							/* MLPIPE_PREP_H */
