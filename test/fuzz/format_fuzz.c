@@ -259,6 +259,22 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 		if (!WalkStr(&c, &why) || !WalkStr(&c, &why))
 			return why;
 	}
+	if (!mlp_cursor_done(&c))
+	{
+		/* model.c's optional preprocessing block: 'P', then 25 bytes a feature */
+		uint8_t		marker;
+		uint8_t		flag;
+
+		if (!mlp_get_u8(&c, &marker) || marker != 0x50 ||
+			c.len - c.pos != (size_t) nf * 25)
+			return "feature section has a bad preprocessing block";
+		for (uint32_t j = 0; j < nf; j++)
+		{
+			if (!mlp_get_u8(&c, &flag) || !mlp_get_f64(&c, &d) ||
+				!mlp_get_f64(&c, &d) || !mlp_get_f64(&c, &d))
+				Fail("preprocessing block read past its checked length");
+		}
+	}
 	if (c.pos > c.len)
 		Fail("feature cursor ran past its end (pos %zu, len %zu)", c.pos, c.len);
 	if (!mlp_cursor_done(&c))
