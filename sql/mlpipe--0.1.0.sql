@@ -127,7 +127,6 @@ CREATE FUNCTION mlpipe_split(source text, train_table text, test_table text,
                              split text DEFAULT 'random', seed bigint DEFAULT 42)
 RETURNS TABLE (train_rows bigint, test_rows bigint)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path FROM CURRENT
 AS $fn$
 DECLARE
     q text := source;
@@ -166,9 +165,13 @@ BEGIN
                            test_table, q, col, cut);
         END IF;
     ELSE
-        EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE NOT mlpipe_split_test(s, %L, %L, %L)',
+        -- the caller's search_path resolves the source and the tables;
+        -- our own function is named with its schema and exact types
+        EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s '
+                       'WHERE NOT @extschema@.mlpipe_split_test(s, %L::float8, %L::text, %L::bigint)',
                        train_table, q, test_size, split, seed);
-        EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE mlpipe_split_test(s, %L, %L, %L)',
+        EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s '
+                       'WHERE @extschema@.mlpipe_split_test(s, %L::float8, %L::text, %L::bigint)',
                        test_table, q, test_size, split, seed);
     END IF;
     EXECUTE format('SELECT count(*) FROM %s', train_table) INTO n_train;

@@ -73,6 +73,27 @@ FROM mlpipe_evaluate((SELECT model_id FROM prep_runs WHERE pipeline = 'mean_stan
 JOIN mlpipe.metrics t ON t.model_id = (SELECT model_id FROM prep_runs WHERE pipeline = 'mean_standard_ridge')
  AND t.split = 'train' AND t.metric = e.metric ORDER BY 1;
 
+-- a feature may be called "intercept"; coefficients stay right with scaling
+CREATE TABLE icpt AS SELECT i::float8 AS a, (i % 7)::float8 AS intercept,
+       3 + 2 * i + 5 * (i % 7) + ((i * 13) % 5) * 0.01 AS y FROM generate_series(1, 200) i;
+SELECT deployed FROM mlpipe_train('p_icpt', 'icpt', 'y', test_size => 0,
+    preprocess => '{"*": {"scale": "standard"}}');
+SELECT feature, round(coefficient::numeric, 3) FROM mlpipe_coefficients('p_icpt') ORDER BY 1, 2;
+-- a column that varies only through its NULLs is not constant (missing indicator)
+SELECT deployed FROM mlpipe_train('p_ind', $$SELECT i::float8 AS a, CASE WHEN i % 3 = 0 THEN NULL ELSE 5.0 END AS b,
+    2 * i + CASE WHEN i % 3 = 0 THEN 7 ELSE 0 END AS y FROM generate_series(1, 60) i$$, 'y', test_size => 0,
+    preprocess => '{"b": {"impute": "constant", "fill_value": 0}}');
+SELECT feature, round(coefficient::numeric, 6) FROM mlpipe_coefficients('p_ind') ORDER BY 1;
+-- ... but one that is constant after imputation is refused
+SELECT mlpipe_train('p_const', $$SELECT i::float8 AS a, CASE WHEN i % 3 = 0 THEN NULL ELSE 5.0 END AS b,
+    2 * i AS y FROM generate_series(1, 60) i$$, 'y', test_size => 0,
+    preprocess => '{"b": {"impute": "mean"}}');
+-- a model trained with "drop" evaluates on its own data (the rows are left out again)
+SELECT e.metric, abs(e.value - t.value) <= 1e-10 * abs(t.value) AS same_as_train
+FROM mlpipe_evaluate('p_cols', 'dn') e
+JOIN mlpipe.metrics t ON t.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'p_cols')
+ AND t.split = 'train' AND t.metric = e.metric ORDER BY 1;
+
 -- bad settings
 SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"*": {"impute": "mode"}}');
 SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"*": {"scale": "log"}}');

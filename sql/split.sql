@@ -45,6 +45,14 @@ SELECT * FROM mlpipe_split('events', 'rnd_train', 'rnd_test', seed => 7);
 SELECT (SELECT count(*) FROM events e WHERE mlpipe_split_test(e, 0.25, 'random', 7)) = (SELECT count(*) FROM rnd_test) AS same;
 SELECT * FROM mlpipe_split('SELECT id, y FROM events', 'h_train', 'h_test', test_size => 0.5, split => 'hash:id');
 
+-- mlpipe_split reads and writes with the caller's search_path
+CREATE SCHEMA sp2;
+CREATE TABLE sp2.events AS SELECT * FROM events WHERE id <= 40;
+SET search_path = sp2, public;
+SELECT * FROM mlpipe_split('events', 'sp2_train', 'sp2_test', test_size => 0.5, split => 'hash:id');
+SELECT count(*) AS in_sp2 FROM pg_tables WHERE schemaname = 'sp2' AND tablename IN ('sp2_train', 'sp2_test');
+RESET search_path;
+
 -- errors
 SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'shuffle');
 SELECT mlpipe_train('sp_bad', 'events', 'y', split => 'hash:');

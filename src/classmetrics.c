@@ -16,6 +16,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/typcache.h"
 
 #include "mlpipe.h"
@@ -265,12 +266,14 @@ NewScores(int64 cap, const double *old, int64 n)
 	double	   *d;
 
 	MlpCheckMemory(bytes, "the score aggregate");
-	if (len > (Size) INT_MAX)
+	/* one value may not pass 1 GB: its length header would wrap */
+	if (!AllocSizeIsValid(bytes) || len > (Size) INT_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many rows for an exact AUC")));
-	a = (ArrayType *) MemoryContextAllocExtended(CurrentMemoryContext, bytes,
-												 MCXT_ALLOC_HUGE);
+				 errmsg("too many rows for an exact AUC"),
+				 errdetail("The scores of one group are kept in one value of at most 1 GB, about 67 million rows.")));
+	/* zeroed: the spare room is part of the value users and workers see */
+	a = (ArrayType *) palloc0(bytes);
 	SET_VARSIZE(a, bytes);
 	a->ndim = 1;
 	a->dataoffset = 0;

@@ -81,15 +81,19 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	spec.target = pstrdup(model->target);
 	spec.features = features;
 	spec.split = MLP_SPLIT_RANDOM;
-	/* NULLs of imputed features are kept (as NaN) and filled below */
+	/*
+	 * NULLs of imputed features are kept (as NaN) and filled below; rows
+	 * with a NULL in a feature dropped in training are left out again.
+	 */
 	if (model->prep)
 		for (int j = 0; j < model->nfeatures; j++)
-			if (model->prep->impute[j])
+			if (model->prep->impute[j] != MLP_PREP_ERROR)
 			{
 				MlpPrepSpec *ps = palloc0(sizeof(MlpPrepSpec));
 
 				ps->column = pstrdup(model->features[j]);
-				ps->impute = MLP_IMPUTE_CONSTANT;
+				ps->impute = (model->prep->impute[j] == MLP_PREP_DROP) ?
+					MLP_IMPUTE_DROP : MLP_IMPUTE_CONSTANT;
 				ps->has_impute = true;
 				spec.prep = lappend(spec.prep, ps);
 			}
@@ -115,7 +119,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 		double	   *t = palloc(sizeof(double) * part.p * 3);
 
 		for (int j = 0; j < part.p; j++)
-			fill[j] = model->prep->impute[j] ? model->prep->fill[j] : NAN;
+			fill[j] = (model->prep->impute[j] == MLP_PREP_FILL) ? model->prep->fill[j] : NAN;
 		PartApplyFill(&part, fill, t, t + part.p, t + 2 * part.p);
 	}
 	PartEvaluate(&part, model->est, model->state,

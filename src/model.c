@@ -126,9 +126,9 @@ ReadPrep(MlpCursor *c, int nf)
 		mlp_get_f64(c, &prep->fill[j]);
 		mlp_get_f64(c, &prep->center[j]);
 		mlp_get_f64(c, &prep->scale[j]);
-		if (prep->impute[j] > 1 || !isfinite(prep->center[j]) ||
+		if (prep->impute[j] > MLP_PREP_DROP || !isfinite(prep->center[j]) ||
 			!isfinite(prep->scale[j]) || !(prep->scale[j] > 0) ||
-			(prep->impute[j] && !isfinite(prep->fill[j])))
+			(prep->impute[j] == MLP_PREP_FILL && !isfinite(prep->fill[j])))
 			Corrupt("feature section has invalid preprocessing values");
 	}
 	return prep;

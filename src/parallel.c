@@ -609,21 +609,28 @@ PallocGrow(void *ptr, size_t size)
 	return ptr ? repalloc(ptr, size) : palloc(size);
 }
 
-/* Sums and counts of the non-NULL training values of every feature. */
+/*
+ * Means and counts of the non-NULL training values of every feature, the
+ * participants' running means merged by count (exact for equal values).
+ */
 void
-MlpParallelImputeStats(MlpParallel *par, double *sum, double *count)
+MlpParallelImputeStats(MlpParallel *par, double *mean, double *count)
 {
 	ParShared  *sh = par->sh;
 	int			p = par->k - 1;
 
 	Broadcast(par, CMD_IMPUTE_STATS);
-	memset(sum, 0, sizeof(double) * p);
+	memset(mean, 0, sizeof(double) * p);
 	memset(count, 0, sizeof(double) * p);
 	FOREACH_SLOT(par, s)
 		for (int j = 0; j < p; j++)
 		{
-			sum[j] += SLOT_SUM(sh, s)[j];
-			count[j] += SLOT_COUNT(sh, s)[j];
+			double		nb = SLOT_COUNT(sh, s)[j];
+
+			if (nb == 0)
+				continue;
+			count[j] += nb;
+			mean[j] += (SLOT_SUM(sh, s)[j] - mean[j]) * (nb / count[j]);
 		}
 }
 

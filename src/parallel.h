@@ -22,7 +22,7 @@ extern void MlpParallelEvaluate(MlpParallel *par, const MlpEstimator *est,
 								const void *state, const double *center,
 								const double *scale, double *train_met,
 								double *test_met);
-extern void MlpParallelImputeStats(MlpParallel *par, double *sum, double *count);
+extern void MlpParallelImputeStats(MlpParallel *par, double *mean, double *count);
 extern void MlpParallelApplyFill(MlpParallel *par, const double *fill,
 								 double *tmin, double *tmax, double *tabs);
 extern void MlpParallelEnd(MlpParallel *par);

@@ -306,26 +306,30 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 	pfree(x);
 }
 
-/* Sum and count of the non-NULL (not NaN) training values of each feature. */
+/*
+ * Running mean and count of the non-NULL (not NaN) training values of each
+ * feature: a running mean of equal values stays exactly that value, where
+ * a sum divided by a count may not.
+ */
 void
-PartImputeStats(const MlpPart *part, double *sum, double *count)
+PartImputeStats(const MlpPart *part, double *mean, double *count)
 {
 	const MlpMatrix *m = &part->m;
 
 	for (int j = 0; j < part->p; j++)
 	{
 		const double *c = MLP_COL(m, j);
-		double		s = 0;
+		double		mu = 0;
 		double		n = 0;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < m->nrows; i++)
 			if (!part->is_test[i] && !isnan(c[i]))
 			{
-				s += c[i];
 				n += 1;
+				mu += (c[i] - mu) / n;
 			}
-		sum[j] = s;
+		mean[j] = mu;
 		count[j] = n;
 	}
 }

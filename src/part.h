@@ -43,7 +43,7 @@ extern void PartResidual(const MlpPart *part, const double *center,
 extern void PartEvaluate(const MlpPart *part, const MlpEstimator *est,
 						 const void *state, const double *center,
 						 const double *scale, double *train_met, double *test_met);
-extern void PartImputeStats(const MlpPart *part, double *sum, double *count);
+extern void PartImputeStats(const MlpPart *part, double *mean, double *count);
 extern void PartApplyFill(MlpPart *part, const double *fill, double *tmin,
 						  double *tmax, double *tabs);
 

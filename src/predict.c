@@ -217,7 +217,7 @@ Prepare(const MlpModel *m, int j, bool isnull, double v)
 {
 	if (isnull)
 	{
-		if (m->prep == NULL || !m->prep->impute[j])
+		if (m->prep == NULL || m->prep->impute[j] != MLP_PREP_FILL)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("feature \"%s\" is NULL", m->features[j]),
@@ -429,6 +429,20 @@ typedef struct CoefSink
 } CoefSink;
 
 /*
+ * The index of an emitted feature: estimators emit the model's own name
+ * pointers, so a feature that happens to be called "intercept" is still
+ * told apart from the intercept row.
+ */
+static int
+FeatureIndex(const MlpModel *m, const char *feature)
+{
+	for (int j = 0; j < m->nfeatures; j++)
+		if (m->features[j] == feature)
+			return j;
+	return -1;
+}
+
+/*
  * Append one coefficient row to the result.  A model fitted on scaled
  * features is reported on the original scale: each coefficient divided by
  * its feature's scale, and the intercept less the sum of coefficient times
@@ -444,15 +458,13 @@ EmitCoef(void *arg, const char *feature, const char *cls, double value)
 
 	if (m->prep)
 	{
-		if (strcmp(feature, "intercept") == 0)
-			value -= sink->intercept_shift;
+		/* features are emitted as the model's own name pointers */
+		int			j = FeatureIndex(m, feature);
+
+		if (j >= 0)
+			value /= m->prep->scale[j];
 		else
-			for (int j = 0; j < m->nfeatures; j++)
-				if (strcmp(m->features[j], feature) == 0)
-				{
-					value /= m->prep->scale[j];
-					break;
-				}
+			value -= sink->intercept_shift;
 	}
 	values[0] = CStringGetTextDatum(feature);
 	values[1] = cls ? CStringGetTextDatum(cls) : (Datum) 0;
@@ -466,10 +478,10 @@ ShiftCoef(void *arg, const char *feature, const char *cls, double value)
 {
 	CoefSink   *sink = arg;
 	const MlpModel *m = sink->model;
+	int			j = FeatureIndex(m, feature);
 
-	for (int j = 0; j < m->nfeatures; j++)
-		if (strcmp(m->features[j], feature) == 0)
-			sink->intercept_shift += value * m->prep->center[j] / m->prep->scale[j];
+	if (j >= 0)
+		sink->intercept_shift += value * m->prep->center[j] / m->prep->scale[j];
 }
 
 /* mlpipe_coefficients(project | model_id) -> (feature, class, coefficient) */

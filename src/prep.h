@@ -41,11 +41,16 @@ typedef struct MlpPrepSpec
 	bool		has_scale;
 } MlpPrepSpec;
 
+/* what a NULL in a feature does, as stored in a model */
+#define MLP_PREP_ERROR	0		/* an error */
+#define MLP_PREP_FILL	1		/* it takes the fill value */
+#define MLP_PREP_DROP	2		/* the row was left out in training */
+
 /* the fitted steps of every feature: x -> (isnull ? fill : x - center) / scale */
 typedef struct MlpPrep
 {
 	int			p;
-	uint8	   *impute;			/* 1: a NULL takes fill; 0: a NULL is an error */
+	uint8	   *impute;			/* MLP_PREP_* */
 	double	   *fill;
 	double	   *center;
 	double	   *scale;

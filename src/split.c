@@ -9,6 +9,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/typcache.h"
 
 #include "source.h"
@@ -18,6 +19,7 @@ PG_FUNCTION_INFO_V1(mlpipe_split_test);
 /* per call site: the hashed columns of the last row type seen */
 typedef struct SplitCall
 {
+	MemoryContext cxt;			/* holds this struct and its arrays */
 	Oid			rowtype;
 	int32		rowtypmod;
 	char	   *split;
@@ -53,9 +55,19 @@ mlpipe_split_test(PG_FUNCTION_ARGS)
 	if (sc == NULL || sc->rowtype != tupType || sc->rowtypmod != tupTypmod ||
 		strcmp(sc->split, split) != 0 || sc->seed != seed)
 	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		MemoryContext cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+												  "mlpipe split test",
+												  ALLOCSET_SMALL_SIZES);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
 		TupleDesc	td = lookup_rowtype_tupdesc(tupType, tupTypmod);
 		MlpSourceSpec spec;
+
+		/* the previous row type or settings are done with */
+		if (sc)
+		{
+			MemoryContextDelete(sc->cxt);
+			fcinfo->flinfo->fn_extra = NULL;
+		}
 
 		memset(&spec, 0, sizeof(spec));
 		MlpParseSplit(split, &spec);
@@ -65,6 +77,7 @@ mlpipe_split_test(PG_FUNCTION_ARGS)
 					 errmsg("an order split is decided over the whole source, not row by row"),
 					 errhint("Use mlpipe_split(), which takes the whole source.")));
 		sc = palloc0(sizeof(SplitCall));
+		sc->cxt = cxt;
 		sc->rowtype = tupType;
 		sc->rowtypmod = tupTypmod;
 		sc->split = pstrdup(split);

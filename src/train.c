@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -162,13 +163,16 @@ RowsResidual(void *arg, const double *coef, double *g)
 		PartResidual(&rows->part, rows->center, coef, g);
 }
 
-/* Refuse constant columns: they carry no information and break scaling. */
+/*
+ * Refuse constant columns: they carry no information and break scaling.
+ * With preprocessing, features are judged after imputation (FitPrep).
+ */
 static void
-CheckNotConstant(const TrainRows *rows)
+CheckNotConstant(const TrainRows *rows, bool features)
 {
 	const MlpColumns *cols = &rows->cols;
 
-	for (int j = 0; j <= cols->p; j++)
+	for (int j = features ? 0 : cols->p; j <= cols->p; j++)
 	{
 		if (rows->sum.min[j] != rows->sum.max[j])
 			continue;
@@ -267,7 +271,7 @@ FitPrep(TrainRows *rows, List *specs)
 	bool		any_mean = false;
 
 	prep->p = p;
-	prep->impute = palloc0(p);
+	prep->impute = palloc0(p);	/* MLP_PREP_ERROR */
 	prep->fill = palloc(sizeof(double) * p);
 	prep->center = palloc0(sizeof(double) * p);
 	prep->scale = palloc(sizeof(double) * p);
@@ -307,20 +311,33 @@ FitPrep(TrainRows *rows, List *specs)
 								rows->cols.names[j]),
 						 errhint("Leave the column out with exclude => ARRAY['%s'], or impute a constant.",
 								 rows->cols.names[j])));
-			prep->fill[j] = (imp == MLP_IMPUTE_MEAN) ? sum[j] / count[j] :
+			/* sum holds the merged running mean: exact for equal values */
+			prep->fill[j] = (imp == MLP_IMPUTE_MEAN) ? sum[j] :
 				SortedQuantile(v, n, 0.5);
-			prep->impute[j] = 1;
+			prep->impute[j] = MLP_PREP_FILL;
 		}
 		else if (imp == MLP_IMPUTE_CONSTANT)
 		{
 			prep->fill[j] = ps[j]->fill_value;
-			prep->impute[j] = 1;
+			prep->impute[j] = MLP_PREP_FILL;
 		}
+		else if (imp == MLP_IMPUTE_DROP)
+			prep->impute[j] = MLP_PREP_DROP;
 	}
 	if (rows->par)
 		MlpParallelApplyFill(rows->par, prep->fill, tmin, tmax, tabs);
 	else
 		PartApplyFill(&rows->part, prep->fill, tmin, tmax, tabs);
+
+	/* constant columns, judged on the training rows after imputation */
+	for (int j = 0; j < p; j++)
+		if (tmin[j] == tmax[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature column \"%s\" is constant in the training rows",
+							rows->cols.names[j]),
+					 errdetail("After imputation every training row has the value %g.", tmin[j]),
+					 errhint("Leave it out with exclude => ARRAY['%s'].", rows->cols.names[j])));
 
 	/* scalers that need no co-moments; standard waits for them */
 	for (int j = 0; j < p; j++)
@@ -344,7 +361,7 @@ FitPrep(TrainRows *rows, List *specs)
 		}
 		if (!(prep->scale[j] > 0) || !isfinite(prep->scale[j]))
 			prep->scale[j] = 1.0;
-		if (prep->impute[j] == 0)
+		if (prep->impute[j] != MLP_PREP_FILL)
 			prep->fill[j] = 0;	/* stored, never used */
 	}
 	return prep;
@@ -370,10 +387,13 @@ ScaleComoments(double *st, MlpPrep *prep, List *specs, char **names)
 
 		if (ps && ps->scale == MLP_SCALE_STANDARD)
 		{
-			double		sd = sqrt(C[(Size) j * k + j] / n);
+			double		var = C[(Size) j * k + j] / n;
+			double		eps = DBL_EPSILON;
+			double		bound = n * eps * var + (n * mean[j] * eps) * (n * mean[j] * eps);
 
+			/* scikit-learn's test for a constant feature: rounding noise */
 			prep->center[j] = mean[j];
-			prep->scale[j] = (sd > 0 && isfinite(sd)) ? sd : 1.0;
+			prep->scale[j] = (var > bound && isfinite(var)) ? sqrt(var) : 1.0;
 		}
 	}
 	for (int j = 0; j < k; j++)
@@ -552,7 +572,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("source has no rows")));
-	CheckNotConstant(&rows);
+	CheckNotConstant(&rows, spec.prep == NIL);
 	ntest = rows.sum.ntest;
 	ntrain = rows.sum.nrows - ntest;
 	if (ntrain <= rows.cols.p)
