@@ -37,6 +37,7 @@
 #include "comoments.h"
 #include "metrics.h"
 #include "parallel.h"
+#include "prep.h"
 
 #define KEY_SHARED		UINT64CONST(0xA1F0000000000001)
 #define KEY_SCAN		UINT64CONST(0xA1F0000000000002)
@@ -181,6 +182,9 @@ ColumnsFromShared(ParShared *sh, MlpColumns *cols)
 	cols->natts_needed = sh->natts_needed;
 	cols->needs_rowcxt = sh->needs_rowcxt;
 	cols->impute = SH_ARRAY(sh, off_impute, int);
+	cols->any_drop = false;
+	for (int j = 0; j < sh->ncols - 1; j++)
+		cols->any_drop |= (cols->impute[j] == MLP_IMPUTE_DROP);
 	cols->nhash = sh->nhash;
 	cols->hash_attno = SH_ARRAY(sh, off_hash_attno, int);
 	cols->hash_len = SH_ARRAY(sh, off_hash_len, int16);

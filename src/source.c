@@ -322,6 +322,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->types = palloc(sizeof(char *) * out->ncols);
 	out->natts_needed = td->natts;
 	out->impute = palloc0(sizeof(int) * out->ncols);
+	out->any_drop = false;
 	foreach(lc, spec->prep)
 	{
 		MlpPrepSpec *ps = lfirst(lc);
@@ -341,6 +342,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 										   NameStr(TupleDescAttr(td, cols[j])->attname));
 
 		out->impute[j] = ps ? (int) ps->impute : MLP_IMPUTE_ERROR;
+		out->any_drop |= (out->impute[j] == MLP_IMPUTE_DROP);
 	}
 	for (int j = 0; j < out->ncols; j++)
 	{
@@ -725,12 +727,13 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 	uint64		h = 0;
 
 	/* a NULL in a column imputed by "drop" leaves the row out */
-	for (int j = 0; j < cols->p; j++)
-		if (cols->impute[j] == MLP_IMPUTE_DROP && isnull[cols->attno[j]])
-		{
-			sink->dropped++;
-			return;
-		}
+	if (cols->any_drop)
+		for (int j = 0; j < cols->p; j++)
+			if (cols->impute[j] == MLP_IMPUTE_DROP && isnull[cols->attno[j]])
+			{
+				sink->dropped++;
+				return;
+			}
 	if (i == m->cap)
 		GrowMatrix(sink);
 	if (sink->rowcxt)

@@ -82,6 +82,7 @@ typedef struct MlpColumns
 	char	  **names;
 	char	  **types;
 	int		   *impute;			/* MlpImpute of each matrix column */
+	bool		any_drop;		/* some column imputes by "drop" */
 	int			natts_needed;	/* deform this many attributes */
 	bool		needs_rowcxt;	/* conversions or hashing may allocate */
 	/* every column of the source row feeds the split hash */
