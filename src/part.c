@@ -298,8 +298,12 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 	{
 		if ((i & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
-		for (int j = 0; j < p; j++)
-			x[j] = center ? (MLP_AT(m, i, j) - center[j]) / scale[j] : MLP_AT(m, i, j);
+		if (center)
+			for (int j = 0; j < p; j++)
+				x[j] = (MLP_AT(m, i, j) - center[j]) / scale[j];
+		else
+			for (int j = 0; j < p; j++)
+				x[j] = MLP_AT(m, i, j);
 		RegMetricsAccum(part->is_test[i] ? test_met : train_met,
 						MLP_AT(m, i, p), est->predict(state, x));
 	}

@@ -688,8 +688,10 @@ MlpRowHash(const MlpColumns *cols, const uint64 *salt, uint64 h0,
 
 		if (isnull[a])
 			x = UINT64CONST(0x6a09e667f3bcc909);
+		else if (cols->hash_byval[c])
+			x = (uint64) values[a];	/* the common case, without a call */
 		else
-			x = MlpDatumHash(values[a], cols->hash_len[c], cols->hash_byval[c]);
+			x = MlpDatumHash(values[a], cols->hash_len[c], false);
 		x = (x ^ salt[c]) * UINT64CONST(0x9fb21c651e98df25);
 		h += (x ^ (x >> 29)) * (salt[c] | 1);
 	}
