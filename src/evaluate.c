@@ -74,8 +74,12 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	 * are copied: the source query may itself score with other models and
 	 * so replace cached ones; the model is looked up again afterwards.
 	 */
-	for (int j = 0; j < model->nfeatures; j++)
-		features = lappend(features, pstrdup(model->features[j]));
+	if (model->enc)
+		for (int i = 0; i < model->enc->ninputs; i++)
+			features = lappend(features, pstrdup(model->enc->inputs[i].name));
+	else
+		for (int j = 0; j < model->nfeatures; j++)
+			features = lappend(features, pstrdup(model->features[j]));
 	memset(&spec, 0, sizeof(spec));
 	spec.source = source;
 	spec.target = pstrdup(model->target);
@@ -111,6 +115,12 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	memset(&part, 0, sizeof(part));
 	part.m = ds->m;
 	part.p = ds->p;
+	if (model->enc)
+	{
+		/* the model's own categories, matched by text */
+		MlpEncodeMatrix(model->enc, &ds->cols, ds->cats, &ds->m, &part.m);
+		part.p = model->nfeatures;
+	}
 	part.is_test = ds->is_test;
 	part.ntest = 0;
 	if (model->prep)

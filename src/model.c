@@ -17,6 +17,8 @@
 
 /* first byte of the optional preprocessing block of the feature section */
 #define MLP_PREP_MARKER 0x50
+/* first byte of the optional encoding block that follows it */
+#define MLP_ENC_MARKER 0x43
 
 /* realloc() semantics over palloc, huge allocations allowed. */
 static void *
@@ -55,6 +57,26 @@ MlpModelSerialize(const MlpModel *m)
 			mlp_put_f64(&w, m->prep->fill[j]);
 			mlp_put_f64(&w, m->prep->center[j]);
 			mlp_put_f64(&w, m->prep->scale[j]);
+		}
+	}
+	if (m->enc)
+	{
+		/* optional: the input columns and their one-hot categories */
+		mlp_put_u8(&w, MLP_ENC_MARKER);
+		mlp_put_u32(&w, (uint32) m->enc->ninputs);
+		for (int i = 0; i < m->enc->ninputs; i++)
+		{
+			const MlpInput *in = &m->enc->inputs[i];
+
+			mlp_put_str(&w, in->name);
+			mlp_put_u8(&w, in->categorical);
+			if (!in->categorical)
+				continue;
+			mlp_put_u32(&w, (uint32) in->ncat);
+			for (int c = 0; c < in->ncat; c++)
+				mlp_put_str(&w, in->cats[c]);
+			mlp_put_u8(&w, in->has_other);
+			mlp_put_u8(&w, in->has_null);
 		}
 	}
 	mlp_end_section(&w);
@@ -113,7 +135,7 @@ ReadPrep(MlpCursor *c, int nf)
 	uint8		marker;
 
 	if (!mlp_get_u8(c, &marker) || marker != MLP_PREP_MARKER ||
-		c->len - c->pos != (Size) nf * 25)
+		c->len - c->pos < (Size) nf * 25)
 		Corrupt("feature section has a bad preprocessing block");
 	prep->p = nf;
 	prep->impute = palloc(nf);
@@ -132,6 +154,70 @@ ReadPrep(MlpCursor *c, int nf)
 			Corrupt("feature section has invalid preprocessing values");
 	}
 	return prep;
+}
+
+/*
+ * The optional encoding block of the feature section: the input columns,
+ * whose features (one, or one per kept category plus "(other)" and "IS
+ * NULL") must add up to the model's features.
+ */
+static MlpEncoding *
+ReadEncoding(MlpCursor *c, const MlpModel *m)
+{
+	MlpEncoding *enc = palloc0(sizeof(MlpEncoding));
+	uint8		marker;
+	uint32		ni;
+	int			first = 0;
+
+	if (!mlp_get_u8(c, &marker) || marker != MLP_ENC_MARKER ||
+		!mlp_get_u32(c, &ni) || ni == 0 || ni > (uint32) m->nfeatures)
+		Corrupt("feature section has a bad encoding block");
+	enc->ninputs = (int) ni;
+	enc->inputs = palloc0(sizeof(MlpInput) * ni);
+	enc->nfeatures = m->nfeatures;
+	enc->features = m->features;
+	enc->feature_types = m->feature_types;
+	enc->onehot = palloc0(sizeof(bool) * m->nfeatures);
+	for (uint32 i = 0; i < ni; i++)
+	{
+		MlpInput   *in = &enc->inputs[i];
+		uint8		cat;
+		uint32		ncat;
+		uint8		other;
+		uint8		isnull;
+
+		in->name = CopyStr(c);
+		if (!mlp_get_u8(c, &cat) || cat > 1)
+			Corrupt("feature section has a bad encoding block");
+		in->categorical = cat;
+		in->first = first;
+		in->width = 1;
+		if (cat)
+		{
+			if (!mlp_get_u32(c, &ncat) || ncat > (uint32) m->nfeatures)
+				Corrupt("feature section has a bad encoding block");
+			in->ncat = (int) ncat;
+			in->cats = palloc(sizeof(char *) * Max(ncat, 1));
+			for (uint32 k = 0; k < ncat; k++)
+				in->cats[k] = CopyStr(c);
+			if (!mlp_get_u8(c, &other) || !mlp_get_u8(c, &isnull) ||
+				other > 1 || isnull > 1)
+				Corrupt("feature section has a bad encoding block");
+			in->has_other = other;
+			in->has_null = isnull;
+			in->width = in->ncat + other + isnull;
+			if (in->width == 0)
+				Corrupt("feature section has a bad encoding block");
+		}
+		if (in->width > m->nfeatures - first)
+			Corrupt("encoding does not match the features");
+		for (int k = 0; k < in->width; k++)
+			enc->onehot[first + k] = in->categorical;
+		first += in->width;
+	}
+	if (first != m->nfeatures)
+		Corrupt("encoding does not match the features");
+	return enc;
 }
 
 /* Parse and validate b; the model lives in a new child context of parent. */
@@ -176,8 +262,10 @@ MlpModelDeserialize(const bytea *b, MemoryContext parent)
 			m->features[j] = CopyStr(&c);
 			m->feature_types[j] = CopyStr(&c);
 		}
-		if (!mlp_cursor_done(&c))
+		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_PREP_MARKER)
 			m->prep = ReadPrep(&c, (int) nf);
+		if (!mlp_cursor_done(&c))
+			m->enc = ReadEncoding(&c, m);
 		if (!mlp_cursor_done(&c))
 			Corrupt("feature section has trailing bytes");
 

@@ -7,6 +7,7 @@
 
 #include "estimator.h"
 #include "prep.h"
+#include "encode.h"
 
 typedef struct MlpModel
 {
@@ -21,6 +22,7 @@ typedef struct MlpModel
 	char	   *target_type;
 	void	   *state;			/* the estimator's own, on prepared features */
 	MlpPrep    *prep;			/* NULL: features are used as they are */
+	MlpEncoding *enc;			/* NULL: every input column is one feature */
 } MlpModel;
 
 extern bytea *MlpModelSerialize(const MlpModel *m);

@@ -440,7 +440,8 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	nworkers = WorkersForPages(RelationGetNumberOfBlocks(rel));
 	MlpResolveColumns(spec, RelationGetDescr(rel), cols);
 	k = cols->ncols;
-	if (nworkers == 0 || k > MAX_PARALLEL_K)
+	/* categories get codes from per-process dictionaries: one process */
+	if (nworkers == 0 || k > MAX_PARALLEL_K || cols->any_category)
 	{
 		table_close(rel, AccessShareLock);
 		return NULL;

@@ -67,6 +67,7 @@ typedef struct PredictCall
 	TupleDesc	rowdesc;		/* a copy, owned by the call site */
 	int		   *attmap;
 	MlpNumKind *kinds;
+	Oid		   *outfunc;		/* categorical inputs: output function */
 	Datum	   *values;
 	bool	   *nulls;
 } PredictCall;
@@ -240,15 +241,43 @@ CheckFinite(const char *feature, double v)
 	return v;
 }
 
-/* "a, b, c": the model's features, for hints. */
+/* How many input columns a model reads: its inputs, or else its features. */
+static inline int
+NumInputs(const MlpModel *m)
+{
+	return m->enc ? m->enc->ninputs : m->nfeatures;
+}
+
+/* The name of input column i. */
+static inline const char *
+InputName(const MlpModel *m, int i)
+{
+	return m->enc ? m->enc->inputs[i].name : m->features[i];
+}
+
+/* Whether input column i is categorical. */
+static inline bool
+InputCategorical(const MlpModel *m, int i)
+{
+	return m->enc && m->enc->inputs[i].categorical;
+}
+
+/* The feature an input column's value goes to first. */
+static inline int
+InputFeature(const MlpModel *m, int i)
+{
+	return m->enc ? m->enc->inputs[i].first : i;
+}
+
+/* "a, b, c": the model's input columns, for hints. */
 static char *
 FeatureList(const MlpModel *m)
 {
 	StringInfoData s;
 
 	initStringInfo(&s);
-	for (int j = 0; j < m->nfeatures; j++)
-		appendStringInfo(&s, "%s%s", j ? ", " : "", m->features[j]);
+	for (int j = 0; j < NumInputs(m); j++)
+		appendStringInfo(&s, "%s%s", j ? ", " : "", InputName(m, j));
 	return s.data;
 }
 
@@ -266,24 +295,27 @@ MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
 		FreeTupleDesc(pc->rowdesc);
 		pfree(pc->attmap);
 		pfree(pc->kinds);
+		pfree(pc->outfunc);
 		pfree(pc->values);
 		pfree(pc->nulls);
 		pc->attmap = NULL;
 	}
 	pc->rowdesc = CreateTupleDescCopy(td);
-	pc->attmap = palloc(sizeof(int) * m->nfeatures);
-	pc->kinds = palloc(sizeof(MlpNumKind) * m->nfeatures);
+	pc->attmap = palloc(sizeof(int) * NumInputs(m));
+	pc->kinds = palloc(sizeof(MlpNumKind) * NumInputs(m));
+	pc->outfunc = palloc(sizeof(Oid) * NumInputs(m));
 	pc->values = palloc(sizeof(Datum) * Max(td->natts, 1));
 	pc->nulls = palloc(sizeof(bool) * Max(td->natts, 1));
-	for (int j = 0; j < m->nfeatures; j++)
+	for (int j = 0; j < NumInputs(m); j++)
 	{
 		int			found = -1;
+		Oid			typid;
 
 		for (int a = 0; a < td->natts; a++)
 		{
 			Form_pg_attribute att = TupleDescAttr(td, a);
 
-			if (!att->attisdropped && strcmp(NameStr(att->attname), m->features[j]) == 0)
+			if (!att->attisdropped && strcmp(NameStr(att->attname), InputName(m, j)) == 0)
 			{
 				found = a;
 				break;
@@ -293,16 +325,24 @@ MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("row has no column \"%s\", which the model needs",
-							m->features[j]),
-					 errhint("The model's features are: %s.", FeatureList(m))));
+							InputName(m, j)),
+					 errhint("The model's input columns are: %s.", FeatureList(m))));
 		pc->attmap[j] = found;
-		pc->kinds[j] = MlpNumKindOf(TupleDescAttr(td, found)->atttypid);
-		if (pc->kinds[j] == MLP_NUM_NONE)
+		typid = TupleDescAttr(td, found)->atttypid;
+		pc->kinds[j] = MlpNumKindOf(typid);
+		if (InputCategorical(m, j))
+		{
+			bool		isvarlena;
+
+			/* a category is matched by its text, whatever the type */
+			getTypeOutputInfo(typid, &pc->outfunc[j], &isvarlena);
+			pc->kinds[j] = MLP_NUM_CATEGORY;
+		}
+		else if (pc->kinds[j] == MLP_NUM_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("column \"%s\" has type %s, but the model needs a number",
-							m->features[j],
-							format_type_be(TupleDescAttr(td, found)->atttypid))));
+							InputName(m, j), format_type_be(typid))));
 	}
 	pc->rowtype = tupType;
 	pc->rowtypmod = tupTypmod;
@@ -328,14 +368,21 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 	tuple.t_tableOid = InvalidOid;
 	tuple.t_data = rec;
 	heap_deform_tuple(&tuple, pc->rowdesc, pc->values, pc->nulls);
-	for (int j = 0; j < m->nfeatures; j++)
+	for (int j = 0; j < NumInputs(m); j++)
 	{
 		int			a = pc->attmap[j];
+		int			f = InputFeature(m, j);
 
-		pc->x[j] = Prepare(m, j, pc->nulls[a],
-						   pc->nulls[a] ? 0 :
-						   CheckFinite(m->features[j],
-									   MlpDatumToFloat8(pc->values[a], pc->kinds[j])));
+		if (InputCategorical(m, j))
+			MlpEncodeCategory(&m->enc->inputs[j], pc->nulls[a],
+							  pc->nulls[a] ? NULL :
+							  OidOutputFunctionCall(pc->outfunc[j], pc->values[a]),
+							  &pc->x[f]);
+		else
+			pc->x[f] = Prepare(m, f, pc->nulls[a],
+							   pc->nulls[a] ? 0 :
+							   CheckFinite(m->features[f],
+										   MlpDatumToFloat8(pc->values[a], pc->kinds[j])));
 	}
 	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
 }
@@ -350,6 +397,12 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 	int			n = (ARR_NDIM(arr) == 1) ? ARR_DIMS(arr)[0] : 0;
 	const double *d;
 
+	if (m->enc)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("model has categorical input columns and cannot score a float8[]"),
+				 errhint("Pass a whole row or a jsonb object with the columns: %s.",
+						 FeatureList(m))));
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -393,18 +446,37 @@ mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("features must be a jsonb object"),
-				 errhint("For example: '{\"%s\": 1.5}'.", m->features[0])));
-	for (int j = 0; j < m->nfeatures; j++)
+				 errhint("For example: '{\"%s\": 1.5}'.", InputName(m, 0))));
+	for (int i = 0; i < NumInputs(m); i++)
 	{
 		JsonbValue	v;
-		const char *f = m->features[j];
+		const char *f = InputName(m, i);
+		int			j = InputFeature(m, i);
 
 		if (getKeyJsonValueFromContainer(&jb->root, f, strlen(f), &v) == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("jsonb row has no key \"%s\", which the model needs", f),
-					 errhint("The model's features are: %s.", FeatureList(m))));
-		if (v.type == jbvNumeric)
+					 errhint("The model's input columns are: %s.", FeatureList(m))));
+		if (InputCategorical(m, i))
+		{
+			/* a category by its text: a JSON string, or a number or boolean as written */
+			char	   *text = NULL;
+
+			if (v.type == jbvString)
+				text = pnstrdup(v.val.string.val, v.val.string.len);
+			else if (v.type == jbvNumeric)
+				text = DatumGetCString(DirectFunctionCall1(numeric_out,
+														   NumericGetDatum(v.val.numeric)));
+			else if (v.type == jbvBool)
+				text = v.val.boolean ? "true" : "false";
+			else if (v.type != jbvNull)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("feature \"%s\" must be a JSON string, number or boolean", f)));
+			MlpEncodeCategory(&m->enc->inputs[i], v.type == jbvNull, text, &pc->x[j]);
+		}
+		else if (v.type == jbvNumeric)
 			pc->x[j] = Prepare(m, j, false,
 							   CheckFinite(f, DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 																				 NumericGetDatum(v.val.numeric)))));

@@ -80,6 +80,53 @@ MlpNumKindOf(Oid typid)
 	}
 }
 
+/* Text-like and enum types become categorical features. */
+bool
+MlpIsCategoryType(Oid typid)
+{
+	char		category;
+	bool		preferred;
+
+	get_type_category_preferred(getBaseType(typid), &category, &preferred);
+	return category == TYPCATEGORY_STRING || category == TYPCATEGORY_ENUM;
+}
+
+/*
+ * The code of a category's text; with add, a new one gets the next code
+ * (the text copied into the dictionary's context), else -2 means unseen.
+ */
+int
+MlpCategoryCode(MlpCategories *c, const char *text, bool add)
+{
+	uint64		key = hash_bytes_extended((const unsigned char *) text, strlen(text), 0);
+	bool		found;
+	struct
+	{
+		uint64		key;
+		int			code;
+	}		   *e;
+
+	e = hash_search(c->byhash, &key, add ? HASH_ENTER : HASH_FIND, &found);
+	if (e == NULL)
+		return -2;
+	if (!found)
+	{
+		MemoryContext cxt = GetMemoryChunkContext(c->text);
+
+		if (c->n == c->cap)
+		{
+			c->cap *= 2;
+			c->text = repalloc(c->text, sizeof(char *) * c->cap);
+			c->ntrain = repalloc(c->ntrain, sizeof(int64) * c->cap);
+		}
+		e->code = c->n;
+		c->text[c->n] = MemoryContextStrdup(cxt, text);
+		c->ntrain[c->n] = 0;
+		c->n++;
+	}
+	return e->code;
+}
+
 /* Refuse anything but one SELECT (no data-modifying WITH either). */
 static void
 CheckSelectOnly(const char *query)
@@ -225,7 +272,7 @@ UnsupportedFeature(const char *name, Oid typid)
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 errmsg("feature column \"%s\" has type %s, which is not supported",
 					name, format_type_be(typid)),
-			 errdetail("Features must be numeric or boolean."),
+			 errdetail("Features must be numeric, boolean, text-like or enum."),
 			 errhint("Leave the column out with exclude => ARRAY['%s'], or cast it in a source query.",
 					 name)));
 }
@@ -277,7 +324,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 							 errmsg("feature \"%s\" is listed twice", name)));
 			if (InList(spec->exclude, name))
 				continue;
-			if (MlpNumKindOf(TupleDescAttr(td, i)->atttypid) == MLP_NUM_NONE)
+			if (MlpNumKindOf(TupleDescAttr(td, i)->atttypid) == MLP_NUM_NONE &&
+				!MlpIsCategoryType(TupleDescAttr(td, i)->atttypid))
 				UnsupportedFeature(name, TupleDescAttr(td, i)->atttypid);
 			cols[p++] = i;
 		}
@@ -302,7 +350,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 						(errcode(ERRCODE_AMBIGUOUS_COLUMN),
 						 errmsg("source has more than one column named \"%s\"",
 								NameStr(a->attname))));
-			if (MlpNumKindOf(a->atttypid) == MLP_NUM_NONE)
+			if (MlpNumKindOf(a->atttypid) == MLP_NUM_NONE &&
+				!MlpIsCategoryType(a->atttypid))
 				UnsupportedFeature(NameStr(a->attname), a->atttypid);
 			cols[p++] = i;
 		}
@@ -323,6 +372,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->natts_needed = td->natts;
 	out->impute = palloc0(sizeof(int) * out->ncols);
 	out->any_drop = false;
+	out->any_category = false;
+	out->outfunc = palloc0(sizeof(Oid) * out->ncols);
 	foreach(lc, spec->prep)
 	{
 		MlpPrepSpec *ps = lfirst(lc);
@@ -338,9 +389,20 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	}
 	for (int j = 0; j < p; j++)
 	{
-		const MlpPrepSpec *ps = MlpPrepFor(spec->prep,
-										   NameStr(TupleDescAttr(td, cols[j])->attname));
+		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
+		const MlpPrepSpec *ps = MlpPrepFor(spec->prep, NameStr(a->attname));
+		bool		named = false;
 
+		foreach(lc, spec->prep)
+			named |= strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0;
+		if (named && MlpNumKindOf(a->atttypid) == MLP_NUM_NONE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("preprocess names \"%s\", a categorical feature", NameStr(a->attname)),
+					 errdetail("Categorical features are one-hot encoded; NULL is a category of its own."),
+					 errhint("Imputation and scaling apply to numeric features.")));
+		if (MlpNumKindOf(a->atttypid) == MLP_NUM_NONE)
+			ps = NULL;			/* "*" does not reach categorical features */
 		out->impute[j] = ps ? (int) ps->impute : MLP_IMPUTE_ERROR;
 		out->any_drop |= (out->impute[j] == MLP_IMPUTE_DROP);
 	}
@@ -349,7 +411,16 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
 
 		out->kind[j] = MlpNumKindOf(a->atttypid);
-		out->needs_rowcxt |= (out->kind[j] == MLP_NUM_NUMERIC);
+		if (j < p && out->kind[j] == MLP_NUM_NONE)
+		{
+			bool		isvarlena;
+
+			out->kind[j] = MLP_NUM_CATEGORY;
+			getTypeOutputInfo(a->atttypid, &out->outfunc[j], &isvarlena);
+			out->any_category = true;
+		}
+		out->needs_rowcxt |= (out->kind[j] == MLP_NUM_NUMERIC ||
+							  out->kind[j] == MLP_NUM_CATEGORY);
 		out->names[j] = pstrdup(NameStr(a->attname));
 		out->types[j] = format_type_be(a->atttypid);
 	}
@@ -574,6 +645,23 @@ MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
 		sink->min[j] = INFINITY;
 		sink->max[j] = -INFINITY;
 	}
+	sink->cats = palloc0(sizeof(MlpCategories *) * cols->ncols);
+	for (int j = 0; j < cols->ncols; j++)
+		if (cols->kind[j] == MLP_NUM_CATEGORY)
+		{
+			MlpCategories *c = palloc0(sizeof(MlpCategories));
+			HASHCTL		ctl;
+
+			ctl.keysize = sizeof(uint64);
+			ctl.entrysize = sizeof(uint64) * 2;
+			ctl.hcxt = CurrentMemoryContext;
+			c->byhash = hash_create("mlpipe categories", 64, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+			c->cap = 16;
+			c->text = palloc(sizeof(char *) * c->cap);
+			c->ntrain = palloc(sizeof(int64) * c->cap);
+			sink->cats[j] = c;
+		}
 }
 
 /*
@@ -745,6 +833,14 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 		int			a = cols->attno[j];
 		double		v;
 
+		if (cols->kind[j] == MLP_NUM_CATEGORY)
+		{
+			/* the category's code; NULL is a category of its own (-1) */
+			m->data[(Size) j * m->cap + i] = isnull[a] ? -1 :
+				MlpCategoryCode(sink->cats[j],
+								OidOutputFunctionCall(cols->outfunc[j], values[a]), true);
+			continue;
+		}
 		if (isnull[a])
 		{
 			/* NaN marks a NULL: real NaNs are refused below */
@@ -790,6 +886,17 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 	sink->is_test[i] = cols->order_attno < 0 &&
 		MlpSplitIsTest(h, sink->h0, sink->threshold);
 	sink->ntest += sink->is_test[i];
+	if (cols->any_category && !sink->is_test[i])
+		for (int j = 0; j < cols->p; j++)
+			if (sink->cats[j])
+			{
+				int			code = (int) m->data[(Size) j * m->cap + i];
+
+				if (code >= 0)
+					sink->cats[j]->ntrain[code]++;
+				else
+					sink->cats[j]->null_train++;
+			}
 	m->nrows = i + 1;
 }
 
@@ -918,6 +1025,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	ds->is_test = r->sink.is_test;
 	ds->order = r->sink.order;
 	ds->dropped = r->sink.dropped;
+	ds->cats = r->sink.cats;
 	ds->ntest = r->sink.ntest;
 	ds->min = r->sink.min;
 	ds->max = r->sink.max;

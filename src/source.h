@@ -23,7 +23,8 @@ typedef enum MlpNumKind
 	MLP_NUM_INT4,
 	MLP_NUM_INT8,
 	MLP_NUM_NUMERIC,
-	MLP_NUM_BOOL
+	MLP_NUM_BOOL,
+	MLP_NUM_CATEGORY			/* text-like or enum: one-hot encoded */
 } MlpNumKind;
 
 /* A non-NULL Datum of the given kind as float8 (numeric may allocate). */
@@ -46,6 +47,7 @@ MlpDatumToFloat8(Datum d, MlpNumKind kind)
 			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
 		case MLP_NUM_BOOL:
 			return DatumGetBool(d) ? 1.0 : 0.0;
+		case MLP_NUM_CATEGORY:
 		case MLP_NUM_NONE:
 			break;
 	}
@@ -83,6 +85,8 @@ typedef struct MlpColumns
 	char	  **types;
 	int		   *impute;			/* MlpImpute of each matrix column */
 	bool		any_drop;		/* some column imputes by "drop" */
+	bool		any_category;	/* some feature is categorical */
+	Oid		   *outfunc;		/* categorical columns: the type's output function */
 	int			natts_needed;	/* deform this many attributes */
 	bool		needs_rowcxt;	/* conversions or hashing may allocate */
 	/* every column of the source row feeds the split hash */
@@ -115,7 +119,23 @@ typedef struct MlpRowSink
 	double	   *min;			/* per column, NULLs left out */
 	double	   *max;
 	int64		dropped;		/* rows left out for a NULL (impute drop) */
+	struct MlpCategories **cats;	/* per column; NULL unless categorical */
 } MlpRowSink;
+
+/*
+ * The values seen in a categorical column, each with a code (its order of
+ * first appearance, stored in the matrix; NULL is code -1) and its count
+ * in the training rows.
+ */
+typedef struct MlpCategories
+{
+	struct HTAB *byhash;		/* 64-bit hash of the text -> code */
+	int			n;
+	int			cap;
+	char	  **text;			/* by code */
+	int64	   *ntrain;			/* by code */
+	int64		null_train;
+} MlpCategories;
 
 typedef struct MlpDataset
 {
@@ -127,6 +147,7 @@ typedef struct MlpDataset
 	double	   *max;
 	double	   *order;			/* ORDER split: the column's value per row */
 	int64		dropped;		/* rows left out for a NULL (impute drop) */
+	MlpCategories **cats;		/* per column; NULL unless categorical */
 	int			p;
 	char	  **names;			/* p + 1 column names */
 	char	  **types;			/* p + 1 type names */
@@ -134,6 +155,8 @@ typedef struct MlpDataset
 } MlpDataset;
 
 extern MlpNumKind MlpNumKindOf(Oid typid);
+extern bool MlpIsCategoryType(Oid typid);
+extern int	MlpCategoryCode(MlpCategories *c, const char *text, bool add);
 extern char *MlpSourceQuery(const char *source);
 extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec, int64 seed,
 								 uint64 threshold);

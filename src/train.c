@@ -30,6 +30,7 @@
 #include "parallel.h"
 #include "part.h"
 #include "prep.h"
+#include "encode.h"
 #include "comoments.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_train);
@@ -103,7 +104,75 @@ typedef struct TrainRows
 	MlpParallel *par;
 	MlpSummary	sum;
 	const double *center;		/* training means, for the residual */
+	MlpEncoding *enc;			/* categorical features: their one-hot encoding */
 } TrainRows;
+
+/*
+ * One-hot encode the categorical features of loaded rows: the kept
+ * categories come from the training rows; the matrix, the column plan and
+ * the column ranges are replaced by the encoded ones.
+ */
+static void
+EncodeRows(TrainRows *rows, MlpDataset *ds)
+{
+	MlpEncoding *enc = MlpFitEncoding(&ds->cols, ds->cats);
+	MlpMatrix	out;
+	MlpColumns *cols = &rows->cols;
+	int			nf = enc->nfeatures;
+	int64	   *nnull = palloc0(sizeof(int64) * (nf + 1));
+	double	   *min = palloc(sizeof(double) * (nf + 1));
+	double	   *max = palloc(sizeof(double) * (nf + 1));
+	char	  **names = palloc(sizeof(char *) * (nf + 1));
+	char	  **types = palloc(sizeof(char *) * (nf + 1));
+
+	for (int i = 0; i < enc->ninputs; i++)
+		if (enc->inputs[i].categorical && enc->inputs[i].width == 1 &&
+			enc->inputs[i].ncat == 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature column \"%s\" has one value in every training row",
+							enc->inputs[i].name),
+					 errhint("Leave it out with exclude => ARRAY['%s'].", enc->inputs[i].name)));
+	MlpEncodeMatrix(enc, &ds->cols, ds->cats, &ds->m, &out);
+	memcpy(names, enc->features, sizeof(char *) * nf);
+	memcpy(types, enc->feature_types, sizeof(char *) * nf);
+	names[nf] = cols->names[cols->p];
+	types[nf] = cols->types[cols->p];
+	for (int j = 0; j <= nf; j++)
+	{
+		const double *c = MLP_COL(&out, j);
+		double		lo = INFINITY;
+		double		hi = -INFINITY;
+
+		for (int64 i = 0; i < out.nrows; i++)
+			if (!isnan(c[i]))
+			{
+				lo = Min(lo, c[i]);
+				hi = Max(hi, c[i]);
+			}
+		min[j] = lo;
+		max[j] = hi;
+	}
+	/* a numeric feature keeps its NULL handling, one-hot ones have none */
+	{
+		int		   *impute = palloc0(sizeof(int) * (nf + 1));
+
+		for (int i = 0; i < enc->ninputs; i++)
+			if (!enc->inputs[i].categorical)
+				impute[enc->inputs[i].first] = cols->impute[i];
+		cols->impute = impute;
+	}
+	cols->p = nf;
+	cols->ncols = nf + 1;
+	cols->names = names;
+	cols->types = types;
+	rows->part.m = out;
+	rows->part.p = nf;
+	rows->sum.min = min;
+	rows->sum.max = max;
+	rows->sum.nnull = nnull;
+	rows->enc = enc;
+}
 
 /* Load the rows: in parallel from a large table, else through SPI. */
 static void
@@ -149,6 +218,8 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
 			   nonull, ds->min, ds->max);
 	rows->sum.dropped = ds->dropped;
+	if (ds->cols.any_category)
+		EncodeRows(rows, ds);
 }
 
 /* MlpResidualFn over the training rows, wherever they are. */
@@ -277,7 +348,9 @@ FitPrep(TrainRows *rows, List *specs)
 	prep->scale = palloc(sizeof(double) * p);
 	for (int j = 0; j < p; j++)
 	{
-		ps[j] = MlpPrepFor(specs, rows->cols.names[j]);
+		/* one-hot features are neither imputed nor scaled */
+		ps[j] = (rows->enc && rows->enc->onehot[j]) ? NULL :
+			MlpPrepFor(specs, rows->cols.names[j]);
 		prep->fill[j] = NAN;
 		prep->scale[j] = 1.0;
 		any_mean |= (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN);
@@ -373,7 +446,8 @@ FitPrep(TrainRows *rows, List *specs)
  * mean' = (mean - centre) / scale, C'_ij = C_ij / (scale_i scale_j).
  */
 static void
-ScaleComoments(double *st, MlpPrep *prep, List *specs, char **names)
+ScaleComoments(double *st, MlpPrep *prep, List *specs, char **names,
+			   const bool *onehot)
 {
 	int			k = COMOM_K(st);
 	int			p = k - 1;
@@ -383,7 +457,7 @@ ScaleComoments(double *st, MlpPrep *prep, List *specs, char **names)
 
 	for (int j = 0; j < p; j++)
 	{
-		const MlpPrepSpec *ps = MlpPrepFor(specs, names[j]);
+		const MlpPrepSpec *ps = (onehot && onehot[j]) ? NULL : MlpPrepFor(specs, names[j]);
 
 		if (ps && ps->scale == MLP_SCALE_STANDARD)
 		{
@@ -606,7 +680,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	{
 		sres.rows = &rows;
 		sres.prep = prep;
-		ScaleComoments(train_st, prep, spec.prep, rows.cols.names);
+		ScaleComoments(train_st, prep, spec.prep, rows.cols.names,
+					   rows.enc ? rows.enc->onehot : NULL);
 	}
 	memset(&model, 0, sizeof(model));
 	model.est = est;
@@ -617,6 +692,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	model.target = rows.cols.names[rows.cols.p];
 	model.target_type = rows.cols.types[rows.cols.p];
 	model.prep = prep;
+	model.enc = rows.enc;
 	model.state = prep ?
 		est->fit_stats(est, train_st, hp, RowsResidualScaled, &sres) :
 		est->fit_stats(est, train_st, hp, RowsResidual, &rows);

@@ -259,14 +259,14 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 		if (!WalkStr(&c, &why) || !WalkStr(&c, &why))
 			return why;
 	}
-	if (!mlp_cursor_done(&c))
+	if (!mlp_cursor_done(&c) && c.p[c.pos] == 0x50)
 	{
 		/* model.c's optional preprocessing block: 'P', then 25 bytes a feature */
 		uint8_t		marker;
 		uint8_t		flag;
 
 		if (!mlp_get_u8(&c, &marker) || marker != 0x50 ||
-			c.len - c.pos != (size_t) nf * 25)
+			c.len - c.pos < (size_t) nf * 25)
 			return "feature section has a bad preprocessing block";
 		for (uint32_t j = 0; j < nf; j++)
 		{
@@ -274,6 +274,49 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 				!mlp_get_f64(&c, &d) || !mlp_get_f64(&c, &d))
 				Fail("preprocessing block read past its checked length");
 		}
+	}
+	if (!mlp_cursor_done(&c))
+	{
+		/* model.c's optional encoding block: 'C', the input columns */
+		uint8_t		marker;
+		uint32_t	ni;
+		uint32_t	first = 0;
+
+		if (!mlp_get_u8(&c, &marker) || marker != 0x43 ||
+			!mlp_get_u32(&c, &ni) || ni == 0 || ni > nf)
+			return "feature section has a bad encoding block";
+		for (uint32_t i = 0; i < ni; i++)
+		{
+			uint8_t		cat;
+			uint32_t	ncat;
+			uint8_t		other;
+			uint8_t		isnull;
+			uint32_t	width = 1;
+
+			if (!WalkStr(&c, &why))
+				return why;
+			if (!mlp_get_u8(&c, &cat) || cat > 1)
+				return "feature section has a bad encoding block";
+			if (cat)
+			{
+				if (!mlp_get_u32(&c, &ncat) || ncat > nf)
+					return "feature section has a bad encoding block";
+				for (uint32_t k = 0; k < ncat; k++)
+					if (!WalkStr(&c, &why))
+						return why;
+				if (!mlp_get_u8(&c, &other) || !mlp_get_u8(&c, &isnull) ||
+					other > 1 || isnull > 1)
+					return "feature section has a bad encoding block";
+				width = ncat + other + isnull;
+				if (width == 0)
+					return "feature section has a bad encoding block";
+			}
+			if (width > nf - first)
+				return "encoding does not match the features";
+			first += width;
+		}
+		if (first != nf)
+			return "encoding does not match the features";
 	}
 	if (c.pos > c.len)
 		Fail("feature cursor ran past its end (pos %zu, len %zu)", c.pos, c.len);

@@ -1,0 +1,89 @@
+-- Categorical features (text, varchar, enum columns) are one-hot encoded:
+-- categories fitted on the training rows, at most 30 kept per column plus
+-- "(other)", NULL its own category; against scikit-learn's OneHotEncoder
+-- (test/reference/make_categorical_reference.py).
+CREATE TABLE catref (model text, name text, value float8);
+\copy catref FROM 'test/reference/categorical_coef.csv' WITH (FORMAT csv, HEADER)
+CREATE TABLE shops (x float8, city text, color text, y float8);
+\copy shops FROM 'test/data/shops.csv' WITH (FORMAT csv, HEADER)
+SELECT count(DISTINCT city) AS cities, count(*) FILTER (WHERE color IS NULL) AS null_colors FROM shops;
+SELECT mlpipe_load_dataset('iris', 'ci');
+
+-- iris: species is found as a feature by itself
+SELECT deployed FROM mlpipe_train('c_iris', 'SELECT petal_length, petal_width, species, sepal_length FROM ci',
+    'sepal_length', 'ridge', hyperparams => '{"alpha": 1}', test_size => 0);
+SELECT feature, abs(coefficient - r.value) <= 1e-9 * greatest(abs(r.value), 1) AS agrees
+FROM mlpipe_coefficients('c_iris') c JOIN catref r ON r.model = 'iris' AND r.name = c.feature
+ORDER BY 1;
+SELECT count(*) AS coefficients FROM mlpipe_coefficients('c_iris');
+
+-- scoring by row and by jsonb; an unseen species gets no one-hot feature
+SELECT r.name,
+       abs(mlpipe_predict('c_iris', v.j::jsonb) - r.value) <= 1e-9 * abs(r.value) AS by_jsonb,
+       abs(mlpipe_predict('c_iris', t) - r.value) <= 1e-9 * abs(r.value) AS by_row
+FROM (VALUES ('predict_setosa', '{"petal_length": 1.4, "petal_width": 0.2, "species": "setosa"}'),
+             ('predict_virginica', '{"petal_length": 5.5, "petal_width": 2.0, "species": "virginica"}'),
+             ('predict_unseen', '{"petal_length": 1.4, "petal_width": 0.2, "species": "zzz"}')) AS v(name, j)
+JOIN catref r ON r.model = 'iris' AND r.name = v.name
+CROSS JOIN LATERAL (SELECT (v.j::jsonb ->> 'petal_length')::float8 AS petal_length,
+                           (v.j::jsonb ->> 'petal_width')::float8 AS petal_width,
+                           v.j::jsonb ->> 'species' AS species) t
+ORDER BY 1;
+
+-- a predicted column over the table agrees with the training metrics
+SELECT abs(avg((mlpipe_predict('c_iris', ci) - sepal_length) ^ 2) - t.value) < 1e-12 AS same_mse
+FROM ci, mlpipe.metrics t
+WHERE t.metric = 'mse' AND t.split = 'train'
+  AND t.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'c_iris')
+GROUP BY t.value;
+
+-- shops: 40 cities, 30 kept and "(other)"; color has NULLs in training
+SELECT deployed FROM mlpipe_train('c_shops', 'shops', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+SELECT count(*) AS coefficients,
+       bool_and(abs(coefficient - r.value) <= 1e-9 * greatest(abs(r.value), 1)) AS all_agree,
+       count(*) FILTER (WHERE feature LIKE 'city=%') AS city_features,
+       string_agg(feature, ', ' ORDER BY feature) FILTER (WHERE feature NOT LIKE 'city=c%') AS others
+FROM mlpipe_coefficients('c_shops') c JOIN catref r ON r.model = 'shops' AND r.name = c.feature;
+SELECT r.name, abs(mlpipe_predict('c_shops', v.j::jsonb) - r.value) <= 1e-9 * abs(r.value) AS agrees
+FROM (VALUES ('predict_kept', '{"x": 10, "city": "c03", "color": "red"}'),
+             ('predict_other', '{"x": 10, "city": "c35", "color": "green"}'),
+             ('predict_unseen_city', '{"x": 10, "city": "nowhere", "color": "blue"}'),
+             ('predict_null_color', '{"x": 10, "city": "c00", "color": null}'),
+             ('predict_unseen_color', '{"x": 10, "city": "c00", "color": "purple"}')) AS v(name, j)
+JOIN catref r ON r.model = 'shops' AND r.name = v.name
+ORDER BY 1;
+
+-- varchar and enum columns are categories too, matched by their text;
+-- a number or boolean in jsonb is matched as written
+CREATE TYPE tint AS ENUM ('red', 'green', 'blue');
+CREATE TABLE shops2 AS SELECT x, city::varchar(10) AS city, color::tint AS color, y FROM shops;
+SELECT deployed FROM mlpipe_train('c_shops2', 'shops2', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+SELECT bool_and(a.coefficient = b.coefficient) AS same_model, count(*)
+FROM mlpipe_coefficients('c_shops') a JOIN mlpipe_coefficients('c_shops2') b USING (feature);
+SELECT abs(mlpipe_predict('c_shops2', s) - mlpipe_predict('c_shops', '{"x": 10, "city": "c03", "color": "red"}'::jsonb)) < 1e-12 AS same_prediction
+FROM (SELECT 10.0::float8 AS x, 'c03'::varchar AS city, 'red'::tint AS color) s;
+SELECT deployed FROM mlpipe_train('c_num', 'SELECT x, (floor(x)::int % 3)::text AS k, y FROM shops', 'y', test_size => 0);
+SELECT mlpipe_predict('c_num', '{"x": 10, "k": 1}'::jsonb) = mlpipe_predict('c_num', '{"x": 10, "k": "1"}'::jsonb) AS number_as_text,
+       mlpipe_predict('c_num', '{"x": 10, "k": 1}'::jsonb) <> mlpipe_predict('c_num', '{"x": 10, "k": 2}'::jsonb) AS categories_differ;
+
+-- evaluate encodes the rows with the model's own categories: on the
+-- training rows it gives the training metrics; an unseen city is "(other)"
+SELECT e.metric, abs(e.value - t.value) <= 1e-12 * abs(t.value) AS same_as_train
+FROM mlpipe_evaluate('c_shops', 'shops') e
+JOIN mlpipe.metrics t ON t.metric = e.metric AND t.split = 'train'
+ AND t.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'c_shops')
+ORDER BY 1;
+SELECT abs(e.value - (SELECT avg((mlpipe_predict('c_shops', s) - s.y) ^ 2)
+                      FROM (SELECT x, 'nowhere'::text AS city, color, y FROM shops) s)) < 1e-9 AS unseen_city_mse
+FROM mlpipe_evaluate('c_shops', $$SELECT x, 'nowhere' AS city, color, y FROM shops$$) e
+WHERE e.metric = 'mse';
+
+-- a held-out split: categories come from the training rows only
+SELECT (metrics ? 'test') AS has_test, (metrics -> 'test' ->> 'r2')::float8 > 0.8 AS fits FROM mlpipe_train('c_split', 'shops', 'y', 'ridge', split => 'random', seed => 3);
+
+-- errors
+SELECT mlpipe_predict('c_shops', ARRAY[1.0, 2.0]::float8[]);
+SELECT mlpipe_predict('c_shops', '{"x": 10, "city": ["c00"], "color": "red"}'::jsonb);
+SELECT mlpipe_predict('c_shops', '{"x": 10, "color": "red"}'::jsonb);
+SELECT mlpipe_train('c_one', 'SELECT x, ''same''::text AS k, y FROM shops', 'y', test_size => 0);
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"scale": "standard"}}');

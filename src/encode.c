@@ -1,0 +1,204 @@
+/*
+ * encode.c
+ *	  One-hot encoding of categorical features.
+ *
+ * The kept categories of a column are its most frequent values in the
+ * training rows (at most MLP_MAX_CATEGORIES, ties by value); a column with
+ * more also gets an "(other)" feature, and one with NULLs in training an
+ * "IS NULL" feature.  At scoring, a value not kept goes to "(other)" when
+ * there is one, else to no feature at all (all zeros), as scikit-learn's
+ * OneHotEncoder(handle_unknown='ignore') does.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "encode.h"
+#include "mlpipe.h"
+
+typedef struct CatCount
+{
+	const char *text;
+	int64		n;
+} CatCount;
+
+/* Most frequent first; equal counts by value, so the order is stable. */
+static int
+CompareCatCount(const void *a, const void *b)
+{
+	const CatCount *x = a;
+	const CatCount *y = b;
+
+	if (x->n != y->n)
+		return (x->n < y->n) ? 1 : -1;
+	return strcmp(x->text, y->text);
+}
+
+/* The encoding of the loaded columns, from their training counts. */
+MlpEncoding *
+MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats)
+{
+	MlpEncoding *enc = palloc0(sizeof(MlpEncoding));
+	int			nf = 0;
+	int			k = 0;
+
+	enc->ninputs = cols->p;
+	enc->inputs = palloc0(sizeof(MlpInput) * cols->p);
+	for (int j = 0; j < cols->p; j++)
+	{
+		MlpInput   *in = &enc->inputs[j];
+		MlpCategories *c = cats[j];
+
+		in->name = cols->names[j];
+		in->first = nf;
+		if (c == NULL)
+		{
+			in->width = 1;
+			nf++;
+			continue;
+		}
+		{
+			CatCount   *cc = palloc(sizeof(CatCount) * Max(c->n, 1));
+			int			seen = 0;
+
+			for (int code = 0; code < c->n; code++)
+				if (c->ntrain[code] > 0)
+				{
+					cc[seen].text = c->text[code];
+					cc[seen].n = c->ntrain[code];
+					seen++;
+				}
+			qsort(cc, seen, sizeof(CatCount), CompareCatCount);
+			in->categorical = true;
+			in->ncat = Min(seen, MLP_MAX_CATEGORIES);
+			in->cats = palloc(sizeof(char *) * Max(in->ncat, 1));
+			for (int i = 0; i < in->ncat; i++)
+				in->cats[i] = pstrdup(cc[i].text);
+			in->has_other = (seen > in->ncat);
+			in->has_null = (c->null_train > 0);
+			in->width = in->ncat + in->has_other + in->has_null;
+			nf += in->width;
+		}
+	}
+	enc->nfeatures = nf;
+	enc->features = palloc(sizeof(char *) * Max(nf, 1));
+	enc->feature_types = palloc(sizeof(char *) * Max(nf, 1));
+	enc->onehot = palloc0(sizeof(bool) * Max(nf, 1));
+	for (int j = 0; j < cols->p; j++)
+	{
+		MlpInput   *in = &enc->inputs[j];
+
+		if (!in->categorical)
+		{
+			enc->features[k] = in->name;
+			enc->feature_types[k++] = cols->types[j];
+			continue;
+		}
+		for (int i = 0; i < in->ncat; i++)
+		{
+			enc->onehot[k] = true;
+			enc->feature_types[k] = "one-hot";
+			enc->features[k++] = psprintf("%s=%s", in->name, in->cats[i]);
+		}
+		if (in->has_other)
+		{
+			enc->onehot[k] = true;
+			enc->feature_types[k] = "one-hot";
+			enc->features[k++] = psprintf("%s=(other)", in->name);
+		}
+		if (in->has_null)
+		{
+			enc->onehot[k] = true;
+			enc->feature_types[k] = "one-hot";
+			enc->features[k++] = psprintf("%s IS NULL", in->name);
+		}
+	}
+	Assert(k == nf);
+	return enc;
+}
+
+/* The kept category with this text, or -1. */
+int
+MlpCategorySlot(const MlpInput *in, const char *text)
+{
+	for (int i = 0; i < in->ncat; i++)
+		if (strcmp(in->cats[i], text) == 0)
+			return i;
+	return -1;
+}
+
+/* Set the one-hot features of one value at x[0 .. width). */
+void
+MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text, double *x)
+{
+	int			slot;
+
+	memset(x, 0, sizeof(double) * in->width);
+	if (isnull)
+		slot = in->has_null ? in->ncat + in->has_other : -1;
+	else
+	{
+		slot = MlpCategorySlot(in, text);
+		if (slot < 0 && in->has_other)
+			slot = in->ncat;
+	}
+	if (slot >= 0)
+		x[slot] = 1.0;
+}
+
+/*
+ * Expand a loaded matrix (codes of its own dictionaries in categorical
+ * columns) into the encoded features plus the target, in a new matrix.
+ */
+void
+MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
+				MlpCategories **cats, const MlpMatrix *raw, MlpMatrix *out)
+{
+	int64		n = raw->nrows;
+	int			nf = enc->nfeatures;
+
+	MlpCheckMemory(mul_size(mul_size(sizeof(double), (Size) nf + 1), (Size) Max(n, 1)),
+				   "the encoded training data");
+	out->nrows = n;
+	out->cap = Max(n, 1);
+	out->ncols = nf + 1;
+	out->data = MemoryContextAllocExtended(CurrentMemoryContext,
+										   sizeof(double) * (Size) out->ncols * (Size) out->cap,
+										   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (int j = 0; j < enc->ninputs; j++)
+	{
+		const MlpInput *in = &enc->inputs[j];
+		const double *src = MLP_COL(raw, j);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!in->categorical)
+		{
+			memcpy(MLP_COL(out, in->first), src, sizeof(double) * n);
+			continue;
+		}
+		{
+			/* the raw codes' slots, found once by text */
+			MlpCategories *c = cats[j];
+			int		   *slot = palloc(sizeof(int) * Max(c->n, 1));
+			int			null_slot = in->has_null ? in->ncat + in->has_other : -1;
+
+			for (int code = 0; code < c->n; code++)
+			{
+				slot[code] = MlpCategorySlot(in, c->text[code]);
+				if (slot[code] < 0 && in->has_other)
+					slot[code] = in->ncat;
+			}
+			for (int64 i = 0; i < n; i++)
+			{
+				int			code = (int) src[i];
+				int			s = (code >= 0) ? slot[code] : null_slot;
+
+				if (s >= 0)
+					MLP_AT(out, i, in->first + s) = 1.0;
+			}
+			pfree(slot);
+		}
+	}
+	memcpy(MLP_COL(out, nf), MLP_COL(raw, cols->p), sizeof(double) * n);
+}

@@ -1,0 +1,44 @@
+/*
+ * encode.h
+ *	  One-hot encoding of categorical features: fitted on the training
+ *	  rows, stored in the model, applied to loaded rows and to scored rows.
+ */
+#ifndef MLPIPE_ENCODE_H
+#define MLPIPE_ENCODE_H
+
+#include "source.h"
+
+#define MLP_MAX_CATEGORIES 30	/* most frequent training values kept */
+
+/* one input column and the features it becomes */
+typedef struct MlpInput
+{
+	char	   *name;
+	bool		categorical;
+	int			first;			/* its first feature */
+	int			width;			/* how many features (1 when numeric) */
+	int			ncat;			/* kept categories, most frequent first */
+	char	  **cats;
+	bool		has_other;		/* a feature for the values not kept */
+	bool		has_null;		/* a feature for NULL */
+} MlpInput;
+
+typedef struct MlpEncoding
+{
+	int			ninputs;
+	MlpInput   *inputs;
+	int			nfeatures;
+	char	  **features;		/* "col", "col=value", "col=(other)", "col IS NULL" */
+	char	  **feature_types;
+	bool	   *onehot;			/* per feature */
+} MlpEncoding;
+
+extern MlpEncoding *MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats);
+extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
+							MlpCategories **cats, const MlpMatrix *raw,
+							MlpMatrix *out);
+extern int	MlpCategorySlot(const MlpInput *in, const char *text);
+extern void MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text,
+							  double *x);
+
+#endif							/* MLPIPE_ENCODE_H */
