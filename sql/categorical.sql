@@ -86,4 +86,37 @@ SELECT mlpipe_predict('c_shops', ARRAY[1.0, 2.0]::float8[]);
 SELECT mlpipe_predict('c_shops', '{"x": 10, "city": ["c00"], "color": "red"}'::jsonb);
 SELECT mlpipe_predict('c_shops', '{"x": 10, "color": "red"}'::jsonb);
 SELECT mlpipe_train('c_one', 'SELECT x, ''same''::text AS k, y FROM shops', 'y', test_size => 0);
+
+-- the cap is configurable per column (or for all with "*")
+SELECT deployed FROM mlpipe_train('c_cap3', 'shops', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0,
+    preprocess => '{"city": {"encode": "onehot", "max_categories": 3}}');
+SELECT count(*) AS coefficients,
+       bool_and(abs(coefficient - r.value) <= 1e-9 * greatest(abs(r.value), 1)) AS all_agree,
+       string_agg(feature, ', ' ORDER BY feature) AS features
+FROM mlpipe_coefficients('c_cap3') c JOIN catref r ON r.model = 'shops_cap3' AND r.name = c.feature;
+SELECT r.name, abs(mlpipe_predict('c_cap3', v.j::jsonb) - r.value) <= 1e-9 * abs(r.value) AS agrees
+FROM (VALUES ('predict_kept', '{"x": 10, "city": "c03", "color": "red"}'),
+             ('predict_other', '{"x": 10, "city": "c35", "color": "green"}'),
+             ('predict_unseen_city', '{"x": 10, "city": "nowhere", "color": "blue"}'),
+             ('predict_null_color', '{"x": 10, "city": "c00", "color": null}'),
+             ('predict_unseen_color', '{"x": 10, "city": "c00", "color": "purple"}')) AS v(name, j)
+JOIN catref r ON r.model = 'shops_cap3' AND r.name = v.name
+ORDER BY 1;
+-- "*" reaches numeric features with impute/scale and categorical ones with the cap;
+-- the stored spec keeps what was asked
+SELECT deployed FROM mlpipe_train('c_all', 'shops', 'y', 'ridge', test_size => 0,
+    preprocess => '{"*": {"scale": "standard", "max_categories": 2}, "color": {"max_categories": 1}}');
+SELECT string_agg(feature, ', ' ORDER BY feature) AS features FROM mlpipe_coefficients('c_all');
+SELECT m.spec -> 'preprocess' AS stored FROM mlpipe.models m JOIN mlpipe.projects p ON p.id = m.project_id WHERE p.name = 'c_all';
+
+-- preprocess settings that do not fit the column's kind, and bad caps
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"scale": "standard"}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"impute": "mean"}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"x": {"max_categories": 3}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"x": {"encode": "onehot"}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"encode": "ordinal"}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": 0}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": 2.5}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": "5"}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": 1001}}');
+SELECT count(*) AS nothing_stored FROM mlpipe.projects WHERE name = 'c_prep';

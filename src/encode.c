@@ -3,7 +3,8 @@
  *	  One-hot encoding of categorical features.
  *
  * The kept categories of a column are its most frequent values in the
- * training rows (at most MLP_MAX_CATEGORIES, ties by value); a column with
+ * training rows (at most max_categories, by default MLP_MAX_CATEGORIES,
+ * ties by value); a column with
  * more also gets an "(other)" feature, and one with NULLs in training an
  * "IS NULL" feature.  At scoring, a value not kept goes to "(other)" when
  * there is one, else to no feature at all (all zeros), as scikit-learn's
@@ -71,7 +72,8 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats)
 				}
 			qsort(cc, seen, sizeof(CatCount), CompareCatCount);
 			in->categorical = true;
-			in->ncat = Min(seen, MLP_MAX_CATEGORIES);
+			in->ncat = Min(seen, cols->max_categories[j] > 0 ?
+						   cols->max_categories[j] : MLP_MAX_CATEGORIES);
 			in->cats = palloc(sizeof(char *) * Max(in->ncat, 1));
 			for (int i = 0; i < in->ncat; i++)
 				in->cats[i] = pstrdup(cc[i].text);

@@ -24,6 +24,7 @@
 
 static const char *const impute_names[] = {"error", "mean", "median", "constant", "drop"};
 static const char *const scale_names[] = {"none", "standard", "minmax", "maxabs", "robust"};
+static const char *const encode_names[] = {"onehot"};
 
 /* The name of an imputation. */
 const char *
@@ -108,6 +109,35 @@ ParseColumn(const char *column, JsonbValue *obj)
 										  scale_names, lengthof(scale_names));
 			ps->has_scale = true;
 		}
+		else if (strcmp(key, "encode") == 0)
+		{
+			/* one-hot is the one encoding so far; the key leaves room */
+			(void) Choose("encoding", StringValue(&v, column, key),
+						  encode_names, lengthof(encode_names));
+			ps->has_encode = true;
+		}
+		else if (strcmp(key, "max_categories") == 0)
+		{
+			int			cap = -1;
+
+			if (v.type == jbvNumeric && !numeric_is_nan(v.val.numeric) &&
+				!numeric_is_inf(v.val.numeric))
+			{
+				double		d = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																   NumericGetDatum(v.val.numeric)));
+
+				if (d == floor(d) && d >= 1 && d <= MLP_MAX_CATEGORIES_LIMIT)
+					cap = (int) d;
+			}
+			if (cap < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("preprocess \"%s\": max_categories must be an integer between 1 and %d",
+								column, MLP_MAX_CATEGORIES_LIMIT)));
+			ps->max_categories = cap;
+			ps->has_encode = true;
+			ps->has_max_categories = true;
+		}
 		else if (strcmp(key, "fill_value") == 0)
 		{
 			if (v.type != jbvNumeric || numeric_is_nan(v.val.numeric) ||
@@ -124,7 +154,7 @@ ParseColumn(const char *column, JsonbValue *obj)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown key \"%s\" in preprocess \"%s\"", key, column),
-					 errhint("Keys: impute, fill_value, scale.")));
+					 errhint("Keys: impute, fill_value, scale for numeric features; encode, max_categories for categorical ones.")));
 	}
 	if ((ps->impute == MLP_IMPUTE_CONSTANT) != has_fill)
 		ereport(ERROR,
@@ -201,6 +231,14 @@ MlpPrepFor(List *specs, const char *column)
 		out->fill_value = all->fill_value;
 	}
 	out->scale = (own && own->has_scale) ? own->scale : (all ? all->scale : MLP_SCALE_NONE);
+	out->has_impute = (own && own->has_impute) || (all && all->has_impute);
+	out->has_scale = (own && own->has_scale) || (all && all->has_scale);
+	out->has_encode = (own && own->has_encode) || (all && all->has_encode);
+	if (own && own->has_max_categories)
+		out->max_categories = own->max_categories;
+	else if (all && all->has_max_categories)
+		out->max_categories = all->max_categories;
+	out->has_max_categories = out->max_categories > 0;
 	return out;
 }
 
@@ -249,8 +287,17 @@ MlpPrepJson(List *specs)
 			first = false;
 		}
 		if (ps->has_scale)
+		{
 			appendStringInfo(&s, "%s\"scale\": \"%s\"", first ? "" : ", ",
 							 MlpScaleName(ps->scale));
+			first = false;
+		}
+		if (ps->has_encode)
+		{
+			appendStringInfo(&s, "%s\"encode\": \"onehot\"", first ? "" : ", ");
+			if (ps->has_max_categories)
+				appendStringInfo(&s, ", \"max_categories\": %d", ps->max_categories);
+		}
 		appendStringInfoChar(&s, '}');
 	}
 	appendStringInfoChar(&s, '}');

@@ -37,9 +37,14 @@ typedef struct MlpPrepSpec
 	MlpImpute	impute;
 	double		fill_value;		/* MLP_IMPUTE_CONSTANT */
 	MlpScale	scale;
+	int			max_categories; /* categorical: one-hot features kept */
 	bool		has_impute;		/* given, else inherited from "*" */
 	bool		has_scale;
+	bool		has_encode;		/* "encode" or "max_categories" given */
+	bool		has_max_categories;
 } MlpPrepSpec;
+
+#define MLP_MAX_CATEGORIES_LIMIT 1000	/* largest max_categories accepted */
 
 /* what a NULL in a feature does, as stored in a model */
 #define MLP_PREP_ERROR	0		/* an error */

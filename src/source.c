@@ -374,6 +374,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->any_drop = false;
 	out->any_category = false;
 	out->outfunc = palloc0(sizeof(Oid) * out->ncols);
+	out->max_categories = palloc0(sizeof(int) * out->ncols);
 	foreach(lc, spec->prep)
 	{
 		MlpPrepSpec *ps = lfirst(lc);
@@ -391,18 +392,31 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	{
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
 		const MlpPrepSpec *ps = MlpPrepFor(spec->prep, NameStr(a->attname));
-		bool		named = false;
+		const MlpPrepSpec *own = NULL;
+		bool		categorical = MlpNumKindOf(a->atttypid) == MLP_NUM_NONE;
 
 		foreach(lc, spec->prep)
-			named |= strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0;
-		if (named && MlpNumKindOf(a->atttypid) == MLP_NUM_NONE)
+			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0)
+				own = lfirst(lc);
+		/* a column's own settings must fit its kind; "*" reaches each kind with its part */
+		if (own && categorical && (own->has_impute || own->has_scale))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("preprocess names \"%s\", a categorical feature", NameStr(a->attname)),
+					 errmsg("preprocess \"%s\": impute and scale do not apply to a categorical feature",
+							NameStr(a->attname)),
 					 errdetail("Categorical features are one-hot encoded; NULL is a category of its own."),
-					 errhint("Imputation and scaling apply to numeric features.")));
-		if (MlpNumKindOf(a->atttypid) == MLP_NUM_NONE)
-			ps = NULL;			/* "*" does not reach categorical features */
+					 errhint("Keys for a categorical feature: encode, max_categories.")));
+		if (own && !categorical && own->has_encode)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("preprocess \"%s\": encode and max_categories do not apply to a numeric feature",
+							NameStr(a->attname)),
+					 errhint("Keys for a numeric feature: impute, fill_value, scale.")));
+		if (categorical)
+		{
+			out->max_categories[j] = ps ? ps->max_categories : 0;
+			ps = NULL;
+		}
 		out->impute[j] = ps ? (int) ps->impute : MLP_IMPUTE_ERROR;
 		out->any_drop |= (out->impute[j] == MLP_IMPUTE_DROP);
 	}

@@ -87,6 +87,7 @@ typedef struct MlpColumns
 	bool		any_drop;		/* some column imputes by "drop" */
 	bool		any_category;	/* some feature is categorical */
 	Oid		   *outfunc;		/* categorical columns: the type's output function */
+	int		   *max_categories; /* categorical columns: cap asked for, or 0 */
 	int			natts_needed;	/* deform this many attributes */
 	bool		needs_rowcxt;	/* conversions or hashing may allocate */
 	/* every column of the source row feeds the split hash */

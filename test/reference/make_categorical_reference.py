@@ -16,6 +16,7 @@ never seen in training, for
     OneHotEncoder(max_categories=31, handle_unknown='infrequent_if_exist'):
     scikit-learn's 30 frequent values plus one infrequent group is mlpipe's
     cap of 30 plus "(other)".  NULL is its own category in both.
+  * shops_cap3: the same with max_categories 3 for city (scikit-learn's 4).
 """
 import csv
 
@@ -69,32 +70,45 @@ back = list(csv.DictReader(open("test/data/shops.csv")))
 xs = np.array([[float(r["x"])] for r in back])
 cat = np.array([[r["city"], r["color"] or NULL] for r in back], dtype=object)
 y = np.array([float(r["y"]) for r in back])
-ct = ColumnTransformer([("oh", OneHotEncoder(max_categories=31,
-                                             handle_unknown="infrequent_if_exist",
-                                             sparse_output=False), [1, 2])],
-                       remainder="passthrough")
 Xall = np.hstack([xs.astype(object), cat])
-pipe = make_pipeline(ct, Ridge(alpha=0.5)).fit(Xall, y)
-oh = ct.named_transformers_["oh"]
-names = []
-for col, cats, infreq in zip(["city", "color"], oh.categories_, oh.infrequent_categories_):
-    infreq = set() if infreq is None else set(infreq)
-    for c in cats:
-        if c not in infreq:
-            names.append(col + (" IS NULL" if c == NULL else "=" + c))
-    if infreq:
-        names.append(col + "=(other)")
-names.append("x")
-m = pipe[-1]
-out.append(("shops", "intercept", m.intercept_))
-out += [("shops", nm, c) for nm, c in zip(names, m.coef_)]
-for label, xv, city, color in [("predict_kept", 10.0, "c03", "red"),
-                               ("predict_other", 10.0, "c35", "green"),
-                               ("predict_unseen_city", 10.0, "nowhere", "blue"),
-                               ("predict_null_color", 10.0, "c00", None),
-                               ("predict_unseen_color", 10.0, "c00", "purple")]:
-    row = np.array([[xv, city, color or NULL]], dtype=object)
-    out.append(("shops", label, pipe.predict(row)[0]))
+
+
+def shops_model(model, city_kept):
+    """Ridge on x and one-hot city and color, keeping city_kept cities."""
+    ct = ColumnTransformer([("oh", OneHotEncoder(max_categories=city_kept + 1,
+                                                 handle_unknown="infrequent_if_exist",
+                                                 sparse_output=False), [1]),
+                            ("oh2", OneHotEncoder(max_categories=31,
+                                                  handle_unknown="infrequent_if_exist",
+                                                  sparse_output=False), [2])],
+                           remainder="passthrough")
+    pipe = make_pipeline(ct, Ridge(alpha=0.5)).fit(Xall, y)
+    names = []
+    for col, oh in [("city", ct.named_transformers_["oh"]), ("color", ct.named_transformers_["oh2"])]:
+        cats, infreq = oh.categories_[0], oh.infrequent_categories_[0]
+        infreq = set() if infreq is None else set(infreq)
+        for c in cats:
+            if c not in infreq:
+                names.append(col + (" IS NULL" if c == NULL else "=" + c))
+        if infreq:
+            names.append(col + "=(other)")
+    names.append("x")
+    m = pipe[-1]
+    out.append((model, "intercept", m.intercept_))
+    out.extend((model, nm, c) for nm, c in zip(names, m.coef_))
+    for label, xv, city, color in [("predict_kept", 10.0, "c03", "red"),
+                                   ("predict_other", 10.0, "c35", "green"),
+                                   ("predict_unseen_city", 10.0, "nowhere", "blue"),
+                                   ("predict_null_color", 10.0, "c00", None),
+                                   ("predict_unseen_color", 10.0, "c00", "purple")]:
+        row = np.array([[xv, city, color or NULL]], dtype=object)
+        out.append((model, label, pipe.predict(row)[0]))
+
+
+# the default cap of 30, and max_categories 3 for city (mlpipe's cap does
+# not count NULL, which always has its own feature, so it is set on city alone)
+shops_model("shops", 30)
+shops_model("shops_cap3", 3)
 
 with open("test/reference/categorical_coef.csv", "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
