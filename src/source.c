@@ -109,6 +109,13 @@ MlpCategoryCode(MlpCategories *c, const char *text, bool add)
 	e = hash_search(c->byhash, &key, add ? HASH_ENTER : HASH_FIND, &found);
 	if (e == NULL)
 		return -2;
+	/* two texts with one 64-bit hash would share a code: refuse, never merge */
+	if (found && strcmp(c->text[e->code], text) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("categories \"%s\" and \"%s\" have the same 64-bit hash",
+						c->text[e->code], text),
+				 errhint("Map one of them to another value in a source query.")));
 	if (!found)
 	{
 		MemoryContext cxt = GetMemoryChunkContext(c->text);

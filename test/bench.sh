@@ -99,6 +99,17 @@ FROM (SELECT random() AS x1, random() AS x2, random() AS x3, random() AS x4,
 VACUUM ANALYZE bench;
 SELECT sum(x1+x2+x3+x4+x5+x6+x7+x8+x9+x10+y) FROM bench \g /dev/null
 
+-- The same rows plus two text columns, 10 and 1,000 categories, each NULL
+-- in 5% of the rows (seeded as above).
+SELECT setseed(0.24) \g /dev/null
+CREATE TABLE bench_cat AS
+SELECT x1, x2, x3, x4, x5, x6, x7, x8, x9, x10,
+       CASE WHEN random() < 0.05 THEN NULL ELSE 'k' || floor(random() * 10)::int END AS c10,
+       CASE WHEN random() < 0.05 THEN NULL ELSE 'v' || floor(random() * 1000)::int END AS c1000,
+       y
+FROM bench;
+VACUUM ANALYZE bench_cat;
+
 -- One timed execution of a query, measured inside the server.
 CREATE FUNCTION bench_once(q text) RETURNS float8 LANGUAGE plpgsql AS \$\$
 DECLARE
@@ -118,6 +129,8 @@ printf '   table ready in %.1f s (%s)\n' "$(awk -v a="$t_setup" -v b="$(date +%s
 Q_SCAN="SELECT sum(x1+x2+x3+x4+x5+x6+x7+x8+x9+x10+y) FROM bench"
 Q_TRAIN="SELECT * FROM mlpipe_train('bench', 'bench', 'y', 'linear_regression', deploy => 'always')"
 Q_PREDICT="SELECT sum(mlpipe_predict('bench', t)) FROM bench t"
+Q_CATNUM="SELECT * FROM mlpipe_train('bench_catnum', 'SELECT x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, y FROM bench_cat', 'y', 'ridge', deploy => 'always')"
+Q_CAT="SELECT * FROM mlpipe_train('bench_cat', 'bench_cat', 'y', 'ridge', deploy => 'always')"
 Q_AGG="SELECT mlpipe_linear_solve(mlpipe_linear_stats(y, ARRAY[x1,x2,x3,x4,x5,x6,x7,x8,x9,x10])) FROM bench"
 
 # time_query NAME SQL [SETUP_SQL]: warm-up + RUNS timed runs in one session,
@@ -151,6 +164,8 @@ time_query SCAN0 "$Q_SCAN" "SET max_parallel_workers_per_gather = 0;"
 time_query TRAIN "$Q_TRAIN"
 time_query PREDICT "$Q_PREDICT"
 time_query AGG "$Q_AGG"
+time_query CATNUM "$Q_CATNUM"
+time_query CAT "$Q_CAT"
 
 # Plans of (a), (c), (d): one EXPLAIN ANALYZE each (not timed) for the
 # planned and launched workers.
@@ -237,6 +252,8 @@ row "(a0) scan, serial (workers_per_gather=0; info)" "$TIMES_SCAN0"
 row "(b) mlpipe_train linear_regression, test_size .25" "$TIMES_TRAIN"
 row "(c) sum(mlpipe_predict('bench', t))" "$TIMES_PREDICT"
 row "(d) mlpipe_linear_solve(mlpipe_linear_stats(...))" "$TIMES_AGG"
+row "(g) ridge on bench_cat's 10 numeric columns" "$TIMES_CATNUM"
+row "(h) same + c10, c1000 one-hot (43 features)" "$TIMES_CAT"
 if [[ -n "$SK_FIT" ]]; then
     printf '%-52s %9.1f\n' "(e) sklearn LinearRegression().fit(X, y)" "$SK_FIT"
     printf '%-52s %9.1f\n' "(f) sklearn predict(X)" "$SK_PREDICT"
@@ -247,6 +264,9 @@ printf '  %-34s %7s   target <= 1.5x   %s\n' "train / scan   (b/a)" "$(ratio "$M
     "$(verdict "$MED_TRAIN" "$MED_SCAN" 1.5)"
 printf '  %-34s %7s   target <= 2.5x   %s\n' "predict / scan (c/a)" "$(ratio "$MED_PREDICT" "$MED_SCAN")" \
     "$(verdict "$MED_PREDICT" "$MED_SCAN" 2.5)"
+printf '  %-34s %7s   target <= 1.3x   %s\n' "categorical / numeric (h/g)" \
+    "$(ratio "$(stat median "$TIMES_CAT")" "$(stat median "$TIMES_CATNUM")")" \
+    "$(verdict "$(stat median "$TIMES_CAT")" "$(stat median "$TIMES_CATNUM")" 1.3)"
 printf '  %-34s %7s   (info)\n' "train / serial scan (b/a0)" "$(ratio "$MED_TRAIN" "$(stat median "$TIMES_SCAN0")")"
 printf '  %-34s %7s   (info)\n' "aggregate / scan (d/a)" "$(ratio "$(stat median "$TIMES_AGG")" "$MED_SCAN")"
 printf '  %-34s %7s   (info; >1: mlpipe faster)\n' "sklearn fit / mlpipe train (e/b)" "$(ratio "$SK_FIT" "$MED_TRAIN")"
