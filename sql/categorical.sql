@@ -120,3 +120,27 @@ SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"cit
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": "5"}}');
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": 1001}}');
 SELECT count(*) AS nothing_stored FROM mlpipe.projects WHERE name = 'c_prep';
+
+-- evaluate refuses a column whose kind changed since training
+SELECT * FROM mlpipe_evaluate('c_shops', 'SELECT x, 1 AS city, color, y FROM shops');
+SELECT * FROM mlpipe_evaluate('c_iris', 'SELECT petal_length::text AS petal_length, petal_width, species, sepal_length FROM ci');
+-- a column NULL in every training row is a constant too
+SELECT mlpipe_train('c_nul', 'SELECT x, NULL::text AS k, y FROM shops', 'y', test_size => 0);
+-- too many features after encoding
+SELECT mlpipe_train('c_wide', $$SELECT g::float8 AS x, g::text AS a, (g + 1)::text AS b, (g + 2)::text AS c,
+    (g + 3)::text AS d, (g + 4)::text AS e, (g % 7)::float8 AS y FROM generate_series(1, 1200) g$$, 'y',
+    test_size => 0, preprocess => '{"*": {"max_categories": 1000}}');
+
+-- an order split: categories seen only in the latest (test) rows get no feature
+CREATE TABLE shops_t AS
+SELECT row_number() OVER () AS t, x, CASE WHEN row_number() OVER () > 700 THEN 'late'
+       ELSE 'early' || (row_number() OVER () % 2) END AS era, y FROM shops;
+SELECT (metrics ? 'test') AS has_test FROM mlpipe_train('c_order', 'shops_t', 'y', 'ridge', split => 'order:t');
+SELECT string_agg(feature, ', ' ORDER BY feature) AS features FROM mlpipe_coefficients('c_order');
+
+-- char(n) padding is not part of the category
+CREATE TABLE shops_c AS SELECT x, city::char(6) AS city, y FROM shops;
+SELECT deployed FROM mlpipe_train('c_char', 'shops_c', 'y', 'ridge', test_size => 0);
+SELECT mlpipe_predict('c_char', s) = mlpipe_predict('c_char', '{"x": 10, "city": "c03"}'::jsonb) AS same,
+       mlpipe_predict('c_char', s) <> mlpipe_predict('c_char', '{"x": 10, "city": "nowhere"}'::jsonb) AS kept
+FROM (SELECT 10.0::float8 AS x, 'c03'::char(6) AS city) s;

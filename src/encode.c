@@ -36,13 +36,49 @@ CompareCatCount(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
+/*
+ * Count each category in the training rows.  Counted after the split is
+ * final (an order split marks its test rows only once every row is in), so
+ * test rows never choose the kept categories.
+ */
+static void
+CountTraining(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *raw,
+			  const uint8 *is_test)
+{
+	for (int j = 0; j < cols->p; j++)
+	{
+		MlpCategories *c = cats[j];
+		const double *src = MLP_COL(raw, j);
+
+		if (c == NULL)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		memset(c->ntrain, 0, sizeof(int64) * c->n);
+		c->null_train = 0;
+		for (int64 i = 0; i < raw->nrows; i++)
+		{
+			int			code = (int) src[i];
+
+			if (is_test && is_test[i])
+				continue;
+			if (code >= 0)
+				c->ntrain[code]++;
+			else
+				c->null_train++;
+		}
+	}
+}
+
 /* The encoding of the loaded columns, from their training counts. */
 MlpEncoding *
-MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats)
+MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *raw,
+			   const uint8 *is_test)
 {
 	MlpEncoding *enc = palloc0(sizeof(MlpEncoding));
 	int			nf = 0;
 	int			k = 0;
+
+	CountTraining(cols, cats, raw, is_test);
 
 	enc->ninputs = cols->p;
 	enc->inputs = palloc0(sizeof(MlpInput) * cols->p);
@@ -63,6 +99,7 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats)
 			CatCount   *cc = palloc(sizeof(CatCount) * Max(c->n, 1));
 			int			seen = 0;
 
+			CHECK_FOR_INTERRUPTS();
 			for (int code = 0; code < c->n; code++)
 				if (c->ntrain[code] > 0)
 				{
@@ -77,6 +114,7 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats)
 			in->cats = palloc(sizeof(char *) * Max(in->ncat, 1));
 			for (int i = 0; i < in->ncat; i++)
 				in->cats[i] = pstrdup(cc[i].text);
+			MlpIndexCategories(in);
 			in->has_other = (seen > in->ncat);
 			in->has_null = (c->null_train > 0);
 			in->width = in->ncat + in->has_other + in->has_null;
@@ -120,13 +158,44 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats)
 	return enc;
 }
 
+/* Order two kept categories by text. */
+static int
+CompareCatIndex(const void *a, const void *b, void *arg)
+{
+	char	  **cats = arg;
+
+	return strcmp(cats[*(const int *) a], cats[*(const int *) b]);
+}
+
+/* Sort the kept categories' indexes by text, for a binary search per value. */
+void
+MlpIndexCategories(MlpInput *in)
+{
+	in->sorted = palloc(sizeof(int) * Max(in->ncat, 1));
+	for (int i = 0; i < in->ncat; i++)
+		in->sorted[i] = i;
+	qsort_arg(in->sorted, in->ncat, sizeof(int), CompareCatIndex, in->cats);
+}
+
 /* The kept category with this text, or -1. */
 int
 MlpCategorySlot(const MlpInput *in, const char *text)
 {
-	for (int i = 0; i < in->ncat; i++)
-		if (strcmp(in->cats[i], text) == 0)
-			return i;
+	int			lo = 0;
+	int			hi = in->ncat - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(in->cats[in->sorted[mid]], text);
+
+		if (c == 0)
+			return in->sorted[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return -1;
 }
 
@@ -187,6 +256,8 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 
 			for (int code = 0; code < c->n; code++)
 			{
+				if ((code & 1023) == 0)
+					CHECK_FOR_INTERRUPTS();
 				slot[code] = MlpCategorySlot(in, c->text[code]);
 				if (slot[code] < 0 && in->has_other)
 					slot[code] = in->ncat;

@@ -9,6 +9,7 @@
 #include "source.h"
 
 #define MLP_MAX_CATEGORIES 30	/* most frequent training values kept */
+#define MLP_MAX_FEATURES 4000	/* after encoding: keeps p x p matrices small */
 
 /* one input column and the features it becomes */
 typedef struct MlpInput
@@ -19,6 +20,7 @@ typedef struct MlpInput
 	int			width;			/* how many features (1 when numeric) */
 	int			ncat;			/* kept categories, most frequent first */
 	char	  **cats;
+	int		   *sorted;			/* kept categories' indexes, by text */
 	bool		has_other;		/* a feature for the values not kept */
 	bool		has_null;		/* a feature for NULL */
 } MlpInput;
@@ -33,10 +35,12 @@ typedef struct MlpEncoding
 	bool	   *onehot;			/* per feature */
 } MlpEncoding;
 
-extern MlpEncoding *MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats);
+extern MlpEncoding *MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats,
+									const MlpMatrix *raw, const uint8 *is_test);
 extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 							MlpCategories **cats, const MlpMatrix *raw,
 							MlpMatrix *out);
+extern void MlpIndexCategories(MlpInput *in);
 extern int	MlpCategorySlot(const MlpInput *in, const char *text);
 extern void MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text,
 							  double *x);

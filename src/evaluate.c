@@ -112,6 +112,21 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	model = MlpLoadModel(model_id);
 	SPI_finish();
+	/* a column must be of the kind it had in training: a category or a number */
+	for (int i = 0; i < ds->p; i++)
+	{
+		bool		was_category = model->enc && model->enc->inputs[i].categorical;
+
+		if ((ds->cats[i] != NULL) != was_category)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 was_category ?
+					 errmsg("column \"%s\" has type %s, but the model encodes it as a category",
+							ds->cols.names[i], ds->cols.types[i]) :
+					 errmsg("column \"%s\" has type %s, but the model needs a number",
+							ds->cols.names[i], ds->cols.types[i]),
+					 errhint("Cast the column in a source query to the type it had in training.")));
+	}
 	memset(&part, 0, sizeof(part));
 	part.m = ds->m;
 	part.p = ds->p;

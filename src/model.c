@@ -208,9 +208,22 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 			in->width = in->ncat + other + isnull;
 			if (in->width == 0)
 				Corrupt("feature section has a bad encoding block");
+			/* kept categories are distinct: a binary search needs one match */
+			MlpIndexCategories(in);
+			for (int k = 1; k < in->ncat; k++)
+				if (strcmp(in->cats[in->sorted[k - 1]], in->cats[in->sorted[k]]) == 0)
+					Corrupt("feature section has a bad encoding block");
 		}
 		if (in->width > m->nfeatures - first)
 			Corrupt("encoding does not match the features");
+		if (!in->categorical && strcmp(in->name, m->features[first]) != 0)
+			Corrupt("encoding does not match the features");
+		/* one-hot features are 0 or 1 at scoring: no fill, centre or scale */
+		if (in->categorical && m->prep)
+			for (int k = first; k < first + in->width; k++)
+				if (m->prep->impute[k] != MLP_PREP_ERROR ||
+					m->prep->center[k] != 0 || m->prep->scale[k] != 1)
+					Corrupt("encoding does not match the preprocessing");
 		for (int k = 0; k < in->width; k++)
 			enc->onehot[first + k] = in->categorical;
 		first += in->width;

@@ -376,7 +376,7 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 		if (InputCategorical(m, j))
 			MlpEncodeCategory(&m->enc->inputs[j], pc->nulls[a],
 							  pc->nulls[a] ? NULL :
-							  OidOutputFunctionCall(pc->outfunc[j], pc->values[a]),
+							  MlpCategoryText(pc->outfunc[j], pc->values[a]),
 							  &pc->x[f]);
 		else
 			pc->x[f] = Prepare(m, f, pc->nulls[a],

@@ -25,6 +25,7 @@
 #include "tcop/dest.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
@@ -89,6 +90,25 @@ MlpIsCategoryType(Oid typid)
 
 	get_type_category_preferred(getBaseType(typid), &category, &preferred);
 	return category == TYPCATEGORY_STRING || category == TYPCATEGORY_ENUM;
+}
+
+/*
+ * A category's text: the type's output, except that char(n) padding is
+ * dropped, as char(n) comparisons ignore it (so a jsonb "ab" finds it).
+ */
+char *
+MlpCategoryText(Oid outfunc, Datum value)
+{
+	char	   *text = OidOutputFunctionCall(outfunc, value);
+
+	if (outfunc == F_BPCHAROUT)
+	{
+		size_t		len = strlen(text);
+
+		while (len > 0 && text[len - 1] == ' ')
+			text[--len] = '\0';
+	}
+	return text;
 }
 
 /*
@@ -859,7 +879,7 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 			/* the category's code; NULL is a category of its own (-1) */
 			m->data[(Size) j * m->cap + i] = isnull[a] ? -1 :
 				MlpCategoryCode(sink->cats[j],
-								OidOutputFunctionCall(cols->outfunc[j], values[a]), true);
+								MlpCategoryText(cols->outfunc[j], values[a]), true);
 			continue;
 		}
 		if (isnull[a])
@@ -907,17 +927,6 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 	sink->is_test[i] = cols->order_attno < 0 &&
 		MlpSplitIsTest(h, sink->h0, sink->threshold);
 	sink->ntest += sink->is_test[i];
-	if (cols->any_category && !sink->is_test[i])
-		for (int j = 0; j < cols->p; j++)
-			if (sink->cats[j])
-			{
-				int			code = (int) m->data[(Size) j * m->cap + i];
-
-				if (code >= 0)
-					sink->cats[j]->ntrain[code]++;
-				else
-					sink->cats[j]->null_train++;
-			}
 	m->nrows = i + 1;
 }
 

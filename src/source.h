@@ -157,6 +157,7 @@ typedef struct MlpDataset
 
 extern MlpNumKind MlpNumKindOf(Oid typid);
 extern bool MlpIsCategoryType(Oid typid);
+extern char *MlpCategoryText(Oid outfunc, Datum value);
 extern int	MlpCategoryCode(MlpCategories *c, const char *text, bool add);
 extern char *MlpSourceQuery(const char *source);
 extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec, int64 seed,

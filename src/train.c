@@ -115,7 +115,7 @@ typedef struct TrainRows
 static void
 EncodeRows(TrainRows *rows, MlpDataset *ds)
 {
-	MlpEncoding *enc = MlpFitEncoding(&ds->cols, ds->cats);
+	MlpEncoding *enc = MlpFitEncoding(&ds->cols, ds->cats, &ds->m, ds->is_test);
 	MlpMatrix	out;
 	MlpColumns *cols = &rows->cols;
 	int			nf = enc->nfeatures;
@@ -125,14 +125,23 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 	char	  **names = palloc(sizeof(char *) * (nf + 1));
 	char	  **types = palloc(sizeof(char *) * (nf + 1));
 
+	/* one one-hot feature is a constant: a single value, or NULL throughout */
 	for (int i = 0; i < enc->ninputs; i++)
-		if (enc->inputs[i].categorical && enc->inputs[i].width == 1 &&
-			enc->inputs[i].ncat == 1)
+		if (enc->inputs[i].categorical && enc->inputs[i].width <= 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 enc->inputs[i].ncat == 1 ?
 					 errmsg("feature column \"%s\" has one value in every training row",
+							enc->inputs[i].name) :
+					 errmsg("feature column \"%s\" is NULL in every training row",
 							enc->inputs[i].name),
 					 errhint("Leave it out with exclude => ARRAY['%s'].", enc->inputs[i].name)));
+	if (nf > MLP_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the encoded data would have %d features; the limit is %d",
+						nf, MLP_MAX_FEATURES),
+				 errhint("Lower max_categories in preprocess, or leave columns out.")));
 	MlpEncodeMatrix(enc, &ds->cols, ds->cats, &ds->m, &out);
 	memcpy(names, enc->features, sizeof(char *) * nf);
 	memcpy(types, enc->feature_types, sizeof(char *) * nf);
