@@ -153,6 +153,7 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 		double		lo = INFINITY;
 		double		hi = -INFINITY;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < out.nrows; i++)
 			if (!isnan(c[i]))
 			{
