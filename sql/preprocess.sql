@@ -19,7 +19,8 @@ FROM (VALUES
    '{"*": {"impute": "median", "scale": "robust"}}'),
   ('constant_minmax_enet', 'elastic_net', '{"alpha": 0.01, "l1_ratio": 0.5, "tol": 1e-12, "max_iter": 1000000}',
    '{"*": {"impute": "constant", "fill_value": 0, "scale": "minmax"}}'),
-  ('mean_maxabs_ols', 'linear_regression', '{}', '{"*": {"impute": "mean", "scale": "maxabs"}}'))
+  ('mean_maxabs_ols', 'linear_regression', '{}', '{"*": {"impute": "mean", "scale": "maxabs"}}'),
+  ('mostfreq_standard_ridge', 'ridge', '{"alpha": 10}', '{"*": {"impute": "most_frequent", "scale": "standard"}}'))
   AS v(pipeline, alg, hp, prep),
 LATERAL mlpipe_train('p_' || v.pipeline, 'dn', 'target', v.alg, hyperparams => v.hp::jsonb,
                      preprocess => v.prep::jsonb, test_size => 0) t;

@@ -22,7 +22,8 @@
 #include "mlpipe.h"
 #include "prep.h"
 
-static const char *const impute_names[] = {"error", "mean", "median", "constant", "drop"};
+static const char *const impute_names[] = {"error", "mean", "median", "constant", "drop",
+"most_frequent"};
 static const char *const scale_names[] = {"none", "standard", "minmax", "maxabs", "robust"};
 static const char *const encode_names[] = {"onehot"};
 
@@ -252,7 +253,8 @@ MlpPrepNeedsQuantiles(List *specs)
 	{
 		MlpPrepSpec *ps = lfirst(lc);
 
-		if (ps->impute == MLP_IMPUTE_MEDIAN || ps->scale == MLP_SCALE_ROBUST)
+		if (ps->impute == MLP_IMPUTE_MEDIAN || ps->impute == MLP_IMPUTE_MOST_FREQUENT ||
+			ps->scale == MLP_SCALE_ROBUST)
 			return true;
 	}
 	return false;

@@ -18,7 +18,8 @@ typedef enum MlpImpute
 	MLP_IMPUTE_MEAN,
 	MLP_IMPUTE_MEDIAN,
 	MLP_IMPUTE_CONSTANT,
-	MLP_IMPUTE_DROP				/* rows with a NULL are left out */
+	MLP_IMPUTE_DROP,			/* rows with a NULL are left out */
+	MLP_IMPUTE_MOST_FREQUENT	/* the mode; the smallest of equal counts */
 } MlpImpute;
 
 typedef enum MlpScale

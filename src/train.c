@@ -331,6 +331,29 @@ SortedTrainValues(const MlpPart *part, int j, int64 *n)
 	return v;
 }
 
+/* The most frequent of n sorted values; of equal counts the smallest. */
+static double
+SortedMode(const double *v, int64 n)
+{
+	double		best = v[0];
+	int64		best_run = 0;
+
+	for (int64 i = 0; i < n;)
+	{
+		int64		j = i;
+
+		while (j < n && v[j] == v[i])
+			j++;
+		if (j - i > best_run)
+		{
+			best = v[i];
+			best_run = j - i;
+		}
+		i = j;
+	}
+	return best;
+}
+
 /*
  * Fit the preprocessing on the training rows and apply the imputation to
  * the loaded rows: fills from the training values (mean, median) or given
@@ -378,12 +401,13 @@ FitPrep(TrainRows *rows, List *specs)
 	{
 		MlpImpute	imp = ps[j] ? ps[j]->impute : MLP_IMPUTE_ERROR;
 
-		if (imp == MLP_IMPUTE_MEAN || imp == MLP_IMPUTE_MEDIAN)
+		if (imp == MLP_IMPUTE_MEAN || imp == MLP_IMPUTE_MEDIAN ||
+			imp == MLP_IMPUTE_MOST_FREQUENT)
 		{
 			int64		n = 0;
 			double	   *v = NULL;
 
-			if (imp == MLP_IMPUTE_MEDIAN)
+			if (imp != MLP_IMPUTE_MEAN)
 				v = SortedTrainValues(&rows->part, j, &n);
 			else
 				n = (int64) count[j];
@@ -396,7 +420,8 @@ FitPrep(TrainRows *rows, List *specs)
 								 rows->cols.names[j])));
 			/* sum holds the merged running mean: exact for equal values */
 			prep->fill[j] = (imp == MLP_IMPUTE_MEAN) ? sum[j] :
-				SortedQuantile(v, n, 0.5);
+				(imp == MLP_IMPUTE_MEDIAN) ? SortedQuantile(v, n, 0.5) :
+				SortedMode(v, n);
 			prep->impute[j] = MLP_PREP_FILL;
 		}
 		else if (imp == MLP_IMPUTE_CONSTANT)

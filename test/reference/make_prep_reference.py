@@ -44,6 +44,8 @@ pipelines = {
     "constant_minmax_enet": (SimpleImputer(strategy="constant", fill_value=0.0), MinMaxScaler(),
                              ElasticNet(alpha=0.01, l1_ratio=0.5, tol=1e-12, max_iter=1000000)),
     "mean_maxabs_ols": (SimpleImputer(strategy="mean"), MaxAbsScaler(), LinearRegression()),
+    "mostfreq_standard_ridge": (SimpleImputer(strategy="most_frequent"), StandardScaler(),
+                                Ridge(alpha=10.0)),
 }
 
 with open("test/reference/prep_coef.csv", "w", newline="") as f:
