@@ -147,19 +147,19 @@ FROM (SELECT 10.0::float8 AS x, 'c03'::char(6) AS city) s;
 
 -- categorical and NULL-bearing numeric columns together: a row of a table,
 -- a row of a view and a jsonb object score identically
-CREATE TABLE mixed AS
+CREATE TABLE cmixed AS
 SELECT i AS id, CASE WHEN i % 9 = 0 THEN NULL ELSE x END AS x, city, color, y
 FROM (SELECT row_number() OVER () AS i, * FROM shops) s;
-CREATE VIEW mixed_v AS SELECT y, color, city, x, id, 'extra' AS note FROM mixed;
-SELECT deployed FROM mlpipe_train('c_mixed', 'mixed_v', 'y', 'ridge', test_size => 0, exclude => ARRAY['id', 'note'],
+CREATE VIEW cmixed_v AS SELECT y, color, city, x, id, 'extra' AS note FROM cmixed;
+SELECT deployed FROM mlpipe_train('c_mixed', 'cmixed_v', 'y', 'ridge', test_size => 0, exclude => ARRAY['id', 'note'],
     preprocess => '{"*": {"impute": "mean", "scale": "standard", "max_categories": 10}}');
 SELECT count(*) AS rows, count(*) FILTER (WHERE m.x IS NULL) AS null_x,
        count(*) FILTER (WHERE m.color IS NULL) AS null_color,
        bool_and(mlpipe_predict('c_mixed', m) = mlpipe_predict('c_mixed', v)) AS table_eq_view,
        bool_and(mlpipe_predict('c_mixed', m) = mlpipe_predict('c_mixed', to_jsonb(m))) AS table_eq_jsonb
-FROM mixed m JOIN mixed_v v USING (id);
+FROM cmixed m JOIN cmixed_v v USING (id);
 SELECT abs(e.value - t.value) <= 1e-12 * t.value AS evaluate_eq_train
-FROM mlpipe_evaluate('c_mixed', 'mixed_v') e
+FROM mlpipe_evaluate('c_mixed', 'cmixed_v') e
 JOIN mlpipe.metrics t ON t.metric = e.metric AND t.split = 'train'
  AND t.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'c_mixed')
 WHERE e.metric = 'mse';

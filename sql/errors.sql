@@ -37,8 +37,8 @@ SELECT pg_temp.err($$SELECT mlpipe_deploy('no_such_project')$$);
 
 -- wrong types and shapes of data
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'label')$$);
-SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, DATE ''2024-01-01'' + n AS d, y FROM t', 'y')$$);
-SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, DATE ''2024-01-01'' + n AS d, y FROM t', 'y', features => ARRAY['a', 'd'])$$);
+SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, n * INTERVAL ''1 day'' AS d, y FROM t', 'y')$$);
+SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, n * INTERVAL ''1 day'' AS d, y FROM t', 'y', features => ARRAY['a', 'd'])$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', features => ARRAY['a', 'y'])$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', features => ARRAY['a', 'a'])$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, a, y FROM t', 'y')$$);

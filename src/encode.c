@@ -12,7 +12,10 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "miscadmin.h"
+#include "utils/datetime.h"
 #include "utils/memutils.h"
 
 #include "encode.h"
@@ -34,6 +37,105 @@ CompareCatCount(const void *a, const void *b)
 	if (x->n != y->n)
 		return (x->n < y->n) ? 1 : -1;
 	return strcmp(x->text, y->text);
+}
+
+static const char *const date_part_names[MLP_DATE_NPARTS] =
+{"year", "month", "day", "dow", "hour", "epoch"};
+
+/* The name of date part i, as in "col:month". */
+const char *
+MlpDatePartName(int part)
+{
+	return date_part_names[part];
+}
+
+/*
+ * The parts of a time given as Unix epoch seconds: year, month, day, day of
+ * week (0 = Sunday, as extract(dow)), hour, and the seconds themselves.
+ */
+static void
+DateParts(double epoch, double *out)
+{
+	double		days = floor(epoch / SECS_PER_DAY);
+	int			jd = (int) days + UNIX_EPOCH_JDATE;
+	int			y,
+				m,
+				d;
+
+	j2date(jd, &y, &m, &d);
+	out[0] = y;
+	out[1] = m;
+	out[2] = d;
+	out[3] = j2day(jd);
+	out[4] = floor((epoch - days * SECS_PER_DAY) / SECS_PER_HOUR);
+	out[5] = epoch;
+}
+
+/* How many parts a mask keeps. */
+int
+MlpDatePartCount(uint8 parts)
+{
+	int			n = 0;
+
+	for (int i = 0; i < MLP_DATE_NPARTS; i++)
+		n += (parts >> i) & 1;
+	return n;
+}
+
+/* Set the kept parts of one date at x[0 .. width); NaN (a NULL) in all. */
+void
+MlpEncodeDate(const MlpInput *in, double epoch, double *x)
+{
+	double		parts[MLP_DATE_NPARTS];
+	int			k = 0;
+
+	if (isnan(epoch))
+	{
+		for (int i = 0; i < in->width; i++)
+			x[i] = NAN;
+		return;
+	}
+	DateParts(epoch, parts);
+	for (int i = 0; i < MLP_DATE_NPARTS; i++)
+		if (in->parts & (1 << i))
+			x[k++] = parts[i];
+}
+
+/*
+ * The parts of a date column that vary in the training rows: a part that
+ * does not (the hour of a date, the year of one year's data) is left out.
+ */
+static uint8
+VaryingDateParts(const double *src, int64 n, const uint8 *is_test)
+{
+	double		lo[MLP_DATE_NPARTS];
+	double		hi[MLP_DATE_NPARTS];
+	uint8		mask = 0;
+
+	for (int i = 0; i < MLP_DATE_NPARTS; i++)
+	{
+		lo[i] = INFINITY;
+		hi[i] = -INFINITY;
+	}
+	for (int64 r = 0; r < n; r++)
+	{
+		double		parts[MLP_DATE_NPARTS];
+
+		if ((r & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if ((is_test && is_test[r]) || isnan(src[r]))
+			continue;
+		DateParts(src[r], parts);
+		for (int i = 0; i < MLP_DATE_NPARTS; i++)
+		{
+			lo[i] = Min(lo[i], parts[i]);
+			hi[i] = Max(hi[i], parts[i]);
+		}
+	}
+	for (int i = 0; i < MLP_DATE_NPARTS; i++)
+		if (lo[i] < hi[i])
+			mask |= (1 << i);
+	return mask;
 }
 
 /*
@@ -89,6 +191,15 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 
 		in->name = cols->names[j];
 		in->first = nf;
+		if (cols->kind[j] == MLP_NUM_DATE || cols->kind[j] == MLP_NUM_TIMESTAMP ||
+			cols->kind[j] == MLP_NUM_TIMESTAMPTZ)
+		{
+			in->kind = MLP_INPUT_DATE + (cols->kind[j] - MLP_NUM_DATE);
+			in->parts = VaryingDateParts(MLP_COL(raw, j), raw->nrows, is_test);
+			in->width = MlpDatePartCount(in->parts);
+			nf += in->width;
+			continue;
+		}
 		if (c == NULL)
 		{
 			in->width = 1;
@@ -109,6 +220,7 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 				}
 			qsort(cc, seen, sizeof(CatCount), CompareCatCount);
 			in->categorical = true;
+			in->kind = MLP_INPUT_CATEGORY;
 			in->ncat = Min(seen, cols->max_categories[j] > 0 ?
 						   cols->max_categories[j] : MLP_MAX_CATEGORIES);
 			in->cats = palloc(sizeof(char *) * Max(in->ncat, 1));
@@ -125,10 +237,23 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 	enc->features = palloc(sizeof(char *) * Max(nf, 1));
 	enc->feature_types = palloc(sizeof(char *) * Max(nf, 1));
 	enc->onehot = palloc0(sizeof(bool) * Max(nf, 1));
+	enc->input_of = palloc0(sizeof(int) * Max(nf, 1));
 	for (int j = 0; j < cols->p; j++)
 	{
 		MlpInput   *in = &enc->inputs[j];
 
+		for (int i = 0; i < in->width; i++)
+			enc->input_of[k + i] = j;
+		if (MlpInputIsDate(in))
+		{
+			for (int i = 0; i < MLP_DATE_NPARTS; i++)
+				if (in->parts & (1 << i))
+				{
+					enc->feature_types[k] = "date part";
+					enc->features[k++] = psprintf("%s:%s", in->name, date_part_names[i]);
+				}
+			continue;
+		}
 		if (!in->categorical)
 		{
 			enc->features[k] = in->name;
@@ -243,6 +368,20 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 		const double *src = MLP_COL(raw, j);
 
 		CHECK_FOR_INTERRUPTS();
+		if (MlpInputIsDate(in))
+		{
+			double		x[MLP_DATE_NPARTS];
+
+			for (int64 i = 0; i < n; i++)
+			{
+				if ((i & 65535) == 0)
+					CHECK_FOR_INTERRUPTS();
+				MlpEncodeDate(in, src[i], x);
+				for (int k = 0; k < in->width; k++)
+					MLP_AT(out, i, in->first + k) = x[k];
+			}
+			continue;
+		}
 		if (!in->categorical)
 		{
 			memcpy(MLP_COL(out, in->first), src, sizeof(double) * n);

@@ -11,11 +11,24 @@
 #define MLP_MAX_CATEGORIES 30	/* most frequent training values kept */
 #define MLP_MAX_FEATURES 4000	/* after encoding: keeps p x p matrices small */
 
+/* what an input column is, as stored in the model's encoding block */
+#define MLP_INPUT_NUMERIC		0
+#define MLP_INPUT_CATEGORY		1
+#define MLP_INPUT_DATE			2	/* date, timestamp, timestamptz: */
+#define MLP_INPUT_TIMESTAMP		3	/* parts of the epoch seconds (UTC) */
+#define MLP_INPUT_TIMESTAMPTZ	4
+
+/* the parts a date becomes (bits of MlpInput.parts) */
+#define MLP_DATE_NPARTS 6		/* year, month, day, dow, hour, epoch */
+#define MLP_DATE_PARTS_ALL 0x3F
+
 /* one input column and the features it becomes */
 typedef struct MlpInput
 {
 	char	   *name;
-	bool		categorical;
+	uint8		kind;			/* MLP_INPUT_* */
+	uint8		parts;			/* dates: the parts kept, a bit each */
+	bool		categorical;	/* kind == MLP_INPUT_CATEGORY */
 	int			first;			/* its first feature */
 	int			width;			/* how many features (1 when numeric) */
 	int			ncat;			/* kept categories, most frequent first */
@@ -33,7 +46,10 @@ typedef struct MlpEncoding
 	char	  **features;		/* "col", "col=value", "col=(other)", "col IS NULL" */
 	char	  **feature_types;
 	bool	   *onehot;			/* per feature */
+	int		   *input_of;		/* per feature: its input column */
 } MlpEncoding;
+
+#define MlpInputIsDate(in) ((in)->kind >= MLP_INPUT_DATE)
 
 extern MlpEncoding *MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats,
 									const MlpMatrix *raw, const uint8 *is_test);
@@ -42,6 +58,9 @@ extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 							MlpMatrix *out);
 extern void MlpIndexCategories(MlpInput *in);
 extern int	MlpCategorySlot(const MlpInput *in, const char *text);
+extern const char *MlpDatePartName(int part);
+extern int	MlpDatePartCount(uint8 parts);
+extern void MlpEncodeDate(const MlpInput *in, double epoch, double *x);
 extern void MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text,
 							  double *x);
 

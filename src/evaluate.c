@@ -91,11 +91,16 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	 */
 	if (model->prep)
 		for (int j = 0; j < model->nfeatures; j++)
-			if (model->prep->impute[j] != MLP_PREP_ERROR)
+			if (model->prep->impute[j] != MLP_PREP_ERROR &&
+				!(model->enc && j > 0 &&
+				  model->enc->input_of[j] == model->enc->input_of[j - 1]))
 			{
+				/* a date's parts share their column's setting: named once */
 				MlpPrepSpec *ps = palloc0(sizeof(MlpPrepSpec));
 
-				ps->column = pstrdup(model->features[j]);
+				ps->column = pstrdup(model->enc ?
+									 model->enc->inputs[model->enc->input_of[j]].name :
+									 model->features[j]);
 				ps->impute = (model->prep->impute[j] == MLP_PREP_DROP) ?
 					MLP_IMPUTE_DROP : MLP_IMPUTE_CONSTANT;
 				ps->has_impute = true;
@@ -112,16 +117,22 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	model = MlpLoadModel(model_id);
 	SPI_finish();
-	/* a column must be of the kind it had in training: a category or a number */
+	/* a column must be of the kind it had in training: a category, a date or a number */
 	for (int i = 0; i < ds->p; i++)
 	{
 		bool		was_category = model->enc && model->enc->inputs[i].categorical;
+		bool		was_date = model->enc && MlpInputIsDate(&model->enc->inputs[i]);
+		bool		is_date = ds->cols.kind[i] == MLP_NUM_DATE ||
+			ds->cols.kind[i] == MLP_NUM_TIMESTAMP || ds->cols.kind[i] == MLP_NUM_TIMESTAMPTZ;
 
-		if ((ds->cats[i] != NULL) != was_category)
+		if ((ds->cats[i] != NULL) != was_category || is_date != was_date)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 was_category ?
 					 errmsg("column \"%s\" has type %s, but the model encodes it as a category",
+							ds->cols.names[i], ds->cols.types[i]) :
+					 was_date ?
+					 errmsg("column \"%s\" has type %s, but the model needs a date or timestamp",
 							ds->cols.names[i], ds->cols.types[i]) :
 					 errmsg("column \"%s\" has type %s, but the model needs a number",
 							ds->cols.names[i], ds->cols.types[i]),

@@ -69,7 +69,9 @@ MlpModelSerialize(const MlpModel *m)
 			const MlpInput *in = &m->enc->inputs[i];
 
 			mlp_put_str(&w, in->name);
-			mlp_put_u8(&w, in->categorical);
+			mlp_put_u8(&w, in->kind);
+			if (MlpInputIsDate(in))
+				mlp_put_u8(&w, in->parts);
 			if (!in->categorical)
 				continue;
 			mlp_put_u32(&w, (uint32) in->ncat);
@@ -178,21 +180,30 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 	enc->features = m->features;
 	enc->feature_types = m->feature_types;
 	enc->onehot = palloc0(sizeof(bool) * m->nfeatures);
+	enc->input_of = palloc0(sizeof(int) * m->nfeatures);
 	for (uint32 i = 0; i < ni; i++)
 	{
 		MlpInput   *in = &enc->inputs[i];
-		uint8		cat;
+		uint8		kind;
 		uint32		ncat;
 		uint8		other;
 		uint8		isnull;
 
 		in->name = CopyStr(c);
-		if (!mlp_get_u8(c, &cat) || cat > 1)
+		if (!mlp_get_u8(c, &kind) || kind > MLP_INPUT_TIMESTAMPTZ)
 			Corrupt("feature section has a bad encoding block");
-		in->categorical = cat;
+		in->kind = kind;
+		in->categorical = (kind == MLP_INPUT_CATEGORY);
 		in->first = first;
 		in->width = 1;
-		if (cat)
+		if (MlpInputIsDate(in))
+		{
+			if (!mlp_get_u8(c, &in->parts) || in->parts == 0 ||
+				(in->parts & ~MLP_DATE_PARTS_ALL) != 0)
+				Corrupt("feature section has a bad encoding block");
+			in->width = MlpDatePartCount(in->parts);
+		}
+		if (in->categorical)
 		{
 			if (!mlp_get_u32(c, &ncat) || ncat > (uint32) m->nfeatures)
 				Corrupt("feature section has a bad encoding block");
@@ -216,7 +227,7 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 		}
 		if (in->width > m->nfeatures - first)
 			Corrupt("encoding does not match the features");
-		if (!in->categorical && strcmp(in->name, m->features[first]) != 0)
+		if (in->kind == MLP_INPUT_NUMERIC && strcmp(in->name, m->features[first]) != 0)
 			Corrupt("encoding does not match the features");
 		/* one-hot features are 0 or 1 at scoring: no fill, centre or scale */
 		if (in->categorical && m->prep)
@@ -225,7 +236,10 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 					m->prep->center[k] != 0 || m->prep->scale[k] != 1)
 					Corrupt("encoding does not match the preprocessing");
 		for (int k = 0; k < in->width; k++)
+		{
 			enc->onehot[first + k] = in->categorical;
+			enc->input_of[first + k] = (int) i;
+		}
 		first += in->width;
 	}
 	if (first != m->nfeatures)

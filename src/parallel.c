@@ -441,7 +441,7 @@ MlpParallelBegin(Oid relid, const MlpSourceSpec *spec, int64 seed,
 	MlpResolveColumns(spec, RelationGetDescr(rel), cols);
 	k = cols->ncols;
 	/* categories get codes from per-process dictionaries: one process */
-	if (nworkers == 0 || k > MAX_PARALLEL_K || cols->any_category)
+	if (nworkers == 0 || k > MAX_PARALLEL_K || cols->any_encoded)
 	{
 		table_close(rel, AccessShareLock);
 		return NULL;

@@ -262,6 +262,34 @@ InputCategorical(const MlpModel *m, int i)
 	return m->enc && m->enc->inputs[i].categorical;
 }
 
+/* Whether input column i is a date or timestamp. */
+static inline bool
+InputDate(const MlpModel *m, int i)
+{
+	return m->enc && MlpInputIsDate(&m->enc->inputs[i]);
+}
+
+/*
+ * Set the prepared features of date input i at x from its epoch seconds
+ * (NaN for NULL): each part is imputed and scaled like any feature.
+ */
+static void
+PrepareDate(const MlpModel *m, int i, double epoch, double *x)
+{
+	const MlpInput *in = &m->enc->inputs[i];
+
+	if (!isnan(epoch))
+		(void) CheckFinite(in->name, epoch);
+	else if (m->prep == NULL || m->prep->impute[in->first] != MLP_PREP_FILL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("feature \"%s\" is NULL", in->name),
+				 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
+	MlpEncodeDate(in, epoch, x);
+	for (int k = 0; k < in->width; k++)
+		x[k] = Prepare(m, in->first + k, isnan(x[k]), isnan(x[k]) ? 0 : x[k]);
+}
+
 /* The feature an input column's value goes to first. */
 static inline int
 InputFeature(const MlpModel *m, int i)
@@ -338,6 +366,16 @@ MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
 			getTypeOutputInfo(typid, &pc->outfunc[j], &isvarlena);
 			pc->kinds[j] = MLP_NUM_CATEGORY;
 		}
+		else if (InputDate(m, j))
+		{
+			/* any of date, timestamp, timestamptz: parts of the same instant */
+			pc->kinds[j] = MlpDateKindOf(typid);
+			if (pc->kinds[j] == MLP_NUM_NONE)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("column \"%s\" has type %s, but the model needs a date or timestamp",
+								InputName(m, j), format_type_be(typid))));
+		}
 		else if (pc->kinds[j] == MLP_NUM_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -378,6 +416,9 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 							  pc->nulls[a] ? NULL :
 							  MlpCategoryText(pc->outfunc[j], pc->values[a]),
 							  &pc->x[f]);
+		else if (InputDate(m, j))
+			PrepareDate(m, j, pc->nulls[a] ? NAN :
+						MlpDateToEpoch(pc->values[a], pc->kinds[j]), &pc->x[f]);
 		else
 			pc->x[f] = Prepare(m, f, pc->nulls[a],
 							   pc->nulls[a] ? 0 :
@@ -400,7 +441,7 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 	if (m->enc)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("model has categorical input columns and cannot score a float8[]"),
+				 errmsg("model has categorical or date input columns and cannot score a float8[]"),
 				 errhint("Pass a whole row or a jsonb object with the columns: %s.",
 						 FeatureList(m))));
 	if (ARR_NDIM(arr) > 1)
@@ -475,6 +516,31 @@ mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("feature \"%s\" must be a JSON string, number or boolean", f)));
 			MlpEncodeCategory(&m->enc->inputs[i], v.type == jbvNull, text, &pc->x[j]);
+		}
+		else if (InputDate(m, i))
+		{
+			/* a date by its text, read as the type it had in training */
+			static const Oid types[] = {DATEOID, TIMESTAMPOID, TIMESTAMPTZOID};
+			Oid			typid = types[m->enc->inputs[i].kind - MLP_INPUT_DATE];
+			MlpNumKind	kind = MlpDateKindOf(typid);
+			double		epoch = NAN;
+
+			if (v.type == jbvString)
+			{
+				Oid			infunc;
+				Oid			ioparam;
+
+				getTypeInputInfo(typid, &infunc, &ioparam);
+				epoch = MlpDateToEpoch(OidInputFunctionCall(infunc,
+															pnstrdup(v.val.string.val, v.val.string.len),
+															ioparam, -1), kind);
+			}
+			else if (v.type != jbvNull)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("feature \"%s\" must be a JSON string holding a %s",
+								f, format_type_be(typid))));
+			PrepareDate(m, i, epoch, &pc->x[j]);
 		}
 		else if (v.type == jbvNumeric)
 			pc->x[j] = Prepare(m, j, false,

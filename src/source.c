@@ -81,6 +81,50 @@ MlpNumKindOf(Oid typid)
 	}
 }
 
+/* Dates and timestamps become date-part features. */
+MlpNumKind
+MlpDateKindOf(Oid typid)
+{
+	switch (getBaseType(typid))
+	{
+		case DATEOID:
+			return MLP_NUM_DATE;
+		case TIMESTAMPOID:
+			return MLP_NUM_TIMESTAMP;
+		case TIMESTAMPTZOID:
+			return MLP_NUM_TIMESTAMPTZ;
+		default:
+			return MLP_NUM_NONE;
+	}
+}
+
+/*
+ * Seconds since 1970-01-01 00:00 (UTC for timestamptz); the infinities
+ * become float8 infinities, which the callers refuse.
+ */
+double
+MlpDateToEpoch(Datum d, MlpNumKind kind)
+{
+	const double shift = (double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+
+	if (kind == MLP_NUM_DATE)
+	{
+		DateADT		v = DatumGetDateADT(d);
+
+		if (DATE_NOT_FINITE(v))
+			return DATE_IS_NOBEGIN(v) ? -INFINITY : INFINITY;
+		return (double) v * SECS_PER_DAY + shift;
+	}
+	else
+	{
+		Timestamp	v = DatumGetTimestamp(d);
+
+		if (TIMESTAMP_NOT_FINITE(v))
+			return TIMESTAMP_IS_NOBEGIN(v) ? -INFINITY : INFINITY;
+		return (double) v / USECS_PER_SEC + shift;
+	}
+}
+
 /* Text-like and enum types become categorical features. */
 bool
 MlpIsCategoryType(Oid typid)
@@ -299,7 +343,7 @@ UnsupportedFeature(const char *name, Oid typid)
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 errmsg("feature column \"%s\" has type %s, which is not supported",
 					name, format_type_be(typid)),
-			 errdetail("Features must be numeric, boolean, text-like or enum."),
+			 errdetail("Features must be numeric, boolean, text-like, enum, date or timestamp."),
 			 errhint("Leave the column out with exclude => ARRAY['%s'], or cast it in a source query.",
 					 name)));
 }
@@ -352,6 +396,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			if (InList(spec->exclude, name))
 				continue;
 			if (MlpNumKindOf(TupleDescAttr(td, i)->atttypid) == MLP_NUM_NONE &&
+				MlpDateKindOf(TupleDescAttr(td, i)->atttypid) == MLP_NUM_NONE &&
 				!MlpIsCategoryType(TupleDescAttr(td, i)->atttypid))
 				UnsupportedFeature(name, TupleDescAttr(td, i)->atttypid);
 			cols[p++] = i;
@@ -378,6 +423,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 						 errmsg("source has more than one column named \"%s\"",
 								NameStr(a->attname))));
 			if (MlpNumKindOf(a->atttypid) == MLP_NUM_NONE &&
+				MlpDateKindOf(a->atttypid) == MLP_NUM_NONE &&
 				!MlpIsCategoryType(a->atttypid))
 				UnsupportedFeature(NameStr(a->attname), a->atttypid);
 			cols[p++] = i;
@@ -399,7 +445,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->natts_needed = td->natts;
 	out->impute = palloc0(sizeof(int) * out->ncols);
 	out->any_drop = false;
-	out->any_category = false;
+	out->any_encoded = false;
 	out->outfunc = palloc0(sizeof(Oid) * out->ncols);
 	out->max_categories = palloc0(sizeof(int) * out->ncols);
 	foreach(lc, spec->prep)
@@ -420,7 +466,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
 		const MlpPrepSpec *ps = MlpPrepFor(spec->prep, NameStr(a->attname));
 		const MlpPrepSpec *own = NULL;
-		bool		categorical = MlpNumKindOf(a->atttypid) == MLP_NUM_NONE;
+		bool		categorical = MlpNumKindOf(a->atttypid) == MLP_NUM_NONE &&
+			MlpDateKindOf(a->atttypid) == MLP_NUM_NONE;
 
 		foreach(lc, spec->prep)
 			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0)
@@ -436,9 +483,9 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		if (own && !categorical && own->has_encode)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("preprocess \"%s\": encode and max_categories do not apply to a numeric feature",
+					 errmsg("preprocess \"%s\": encode and max_categories apply to categorical features only",
 							NameStr(a->attname)),
-					 errhint("Keys for a numeric feature: impute, fill_value, scale.")));
+					 errhint("Keys for a numeric or date feature: impute, fill_value, scale.")));
 		if (categorical)
 		{
 			out->max_categories[j] = ps ? ps->max_categories : 0;
@@ -452,13 +499,20 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
 
 		out->kind[j] = MlpNumKindOf(a->atttypid);
-		if (j < p && out->kind[j] == MLP_NUM_NONE)
+		if (j < p && out->kind[j] == MLP_NUM_NONE &&
+			MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
+		{
+			/* loaded as epoch seconds, expanded into its parts after the split */
+			out->kind[j] = MlpDateKindOf(a->atttypid);
+			out->any_encoded = true;
+		}
+		else if (j < p && out->kind[j] == MLP_NUM_NONE)
 		{
 			bool		isvarlena;
 
 			out->kind[j] = MLP_NUM_CATEGORY;
 			getTypeOutputInfo(a->atttypid, &out->outfunc[j], &isvarlena);
-			out->any_category = true;
+			out->any_encoded = true;
 		}
 		out->needs_rowcxt |= (out->kind[j] == MLP_NUM_NUMERIC ||
 							  out->kind[j] == MLP_NUM_CATEGORY);

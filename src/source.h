@@ -24,8 +24,13 @@ typedef enum MlpNumKind
 	MLP_NUM_INT8,
 	MLP_NUM_NUMERIC,
 	MLP_NUM_BOOL,
-	MLP_NUM_CATEGORY			/* text-like or enum: one-hot encoded */
+	MLP_NUM_CATEGORY,			/* text-like or enum: one-hot encoded */
+	MLP_NUM_DATE,				/* date, timestamp, timestamptz: loaded as */
+	MLP_NUM_TIMESTAMP,			/* Unix epoch seconds, expanded into parts */
+	MLP_NUM_TIMESTAMPTZ
 } MlpNumKind;
+
+extern double MlpDateToEpoch(Datum d, MlpNumKind kind);
 
 /* A non-NULL Datum of the given kind as float8 (numeric may allocate). */
 static inline double
@@ -47,6 +52,10 @@ MlpDatumToFloat8(Datum d, MlpNumKind kind)
 			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
 		case MLP_NUM_BOOL:
 			return DatumGetBool(d) ? 1.0 : 0.0;
+		case MLP_NUM_DATE:
+		case MLP_NUM_TIMESTAMP:
+		case MLP_NUM_TIMESTAMPTZ:
+			return MlpDateToEpoch(d, kind);
 		case MLP_NUM_CATEGORY:
 		case MLP_NUM_NONE:
 			break;
@@ -85,7 +94,7 @@ typedef struct MlpColumns
 	char	  **types;
 	int		   *impute;			/* MlpImpute of each matrix column */
 	bool		any_drop;		/* some column imputes by "drop" */
-	bool		any_category;	/* some feature is categorical */
+	bool		any_encoded;	/* some feature is categorical or a date */
 	Oid		   *outfunc;		/* categorical columns: the type's output function */
 	int		   *max_categories; /* categorical columns: cap asked for, or 0 */
 	int			natts_needed;	/* deform this many attributes */
@@ -156,6 +165,7 @@ typedef struct MlpDataset
 } MlpDataset;
 
 extern MlpNumKind MlpNumKindOf(Oid typid);
+extern MlpNumKind MlpDateKindOf(Oid typid);
 extern bool MlpIsCategoryType(Oid typid);
 extern char *MlpCategoryText(Oid outfunc, Datum value);
 extern int	MlpCategoryCode(MlpCategories *c, const char *text, bool add);

@@ -136,6 +136,13 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 					 errmsg("feature column \"%s\" is NULL in every training row",
 							enc->inputs[i].name),
 					 errhint("Leave it out with exclude => ARRAY['%s'].", enc->inputs[i].name)));
+	for (int i = 0; i < enc->ninputs; i++)
+		if (MlpInputIsDate(&enc->inputs[i]) && enc->inputs[i].width == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature column \"%s\" has no date part that varies in the training rows",
+							enc->inputs[i].name),
+					 errhint("Leave it out with exclude => ARRAY['%s'].", enc->inputs[i].name)));
 	if (nf > MLP_MAX_FEATURES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -169,7 +176,8 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 
 		for (int i = 0; i < enc->ninputs; i++)
 			if (!enc->inputs[i].categorical)
-				impute[enc->inputs[i].first] = cols->impute[i];
+				for (int k = 0; k < enc->inputs[i].width; k++)
+					impute[enc->inputs[i].first + k] = cols->impute[i];
 		cols->impute = impute;
 	}
 	cols->p = nf;
@@ -228,7 +236,7 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
 			   nonull, ds->min, ds->max);
 	rows->sum.dropped = ds->dropped;
-	if (ds->cols.any_category)
+	if (ds->cols.any_encoded)
 		EncodeRows(rows, ds);
 }
 
@@ -383,7 +391,9 @@ FitPrep(TrainRows *rows, List *specs)
 	{
 		/* one-hot features are neither imputed nor scaled */
 		ps[j] = (rows->enc && rows->enc->onehot[j]) ? NULL :
-			MlpPrepFor(specs, rows->cols.names[j]);
+			MlpPrepFor(specs, rows->enc ?
+					   rows->enc->inputs[rows->enc->input_of[j]].name :
+					   rows->cols.names[j]);
 		prep->fill[j] = NAN;
 		prep->scale[j] = 1.0;
 		any_mean |= (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN);

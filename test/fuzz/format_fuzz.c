@@ -295,9 +295,20 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 
 			if (!WalkStr(&c, &why))
 				return why;
-			if (!mlp_get_u8(&c, &cat) || cat > 1)
+			/* kind: 0 numeric, 1 categorical, 2-4 date, timestamp, timestamptz */
+			if (!mlp_get_u8(&c, &cat) || cat > 4)
 				return "feature section has a bad encoding block";
-			if (cat)
+			if (cat >= 2)
+			{
+				uint8_t		parts;
+
+				if (!mlp_get_u8(&c, &parts) || parts == 0 || (parts & ~0x3F) != 0)
+					return "feature section has a bad encoding block";
+				width = 0;
+				for (int b = 0; b < 6; b++)
+					width += (parts >> b) & 1;
+			}
+			if (cat == 1)
 			{
 				if (!mlp_get_u32(&c, &ncat) || ncat > nf)
 					return "feature section has a bad encoding block";
