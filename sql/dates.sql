@@ -89,3 +89,18 @@ SELECT mlpipe_train('d_bad', $$SELECT ts, x, y FROM dte UNION ALL SELECT 'infini
 SELECT mlpipe_train('d_bad', $$SELECT TIMESTAMP '2024-01-01' AS t, x, y FROM dte$$, 'y', test_size => 0);
 SELECT mlpipe_train('d_bad', 'SELECT ts, x, y FROM dte', 'y', test_size => 0,
     preprocess => '{"ts": {"max_categories": 3}}');
+SELECT mlpipe_train('d_bad', 'SELECT ts, x, y FROM dten', 'y', test_size => 0,
+    preprocess => '{"ts": {"impute": "constant", "fill_value": 0}}');
+-- "*" with a constant fills numbers only: a NULL date is still an error
+SELECT mlpipe_train('d_bad', 'SELECT ts, x, y FROM dten', 'y', test_size => 0,
+    preprocess => '{"*": {"impute": "constant", "fill_value": 0}}');
+
+-- the last microsecond of a day stays in that day, far from 2000 too
+SELECT deployed FROM mlpipe_train('d_far', $$SELECT t, extract(day FROM t)::float8 AS y
+    FROM (SELECT TIMESTAMP '2500-03-01 23:59:59.999999' + g * INTERVAL '1 day' AS t
+          FROM generate_series(1, 40) g) s$$, 'y', 'ridge', test_size => 0);
+SELECT mlpipe_predict('d_far', r1) = mlpipe_predict('d_far', r2) AS same_day,
+       mlpipe_predict('d_far', r1) <> mlpipe_predict('d_far', r3) AS next_day_differs
+FROM (SELECT TIMESTAMP '2500-03-05 23:59:59.999999' AS t) r1,
+     (SELECT TIMESTAMP '2500-03-05 23:59:59' AS t) r2,
+     (SELECT TIMESTAMP '2500-03-06 00:00:00' AS t) r3;

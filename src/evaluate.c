@@ -101,8 +101,9 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 				ps->column = pstrdup(model->enc ?
 									 model->enc->inputs[model->enc->input_of[j]].name :
 									 model->features[j]);
+				/* any filling imputation lets NULLs load; the model's fill comes below */
 				ps->impute = (model->prep->impute[j] == MLP_PREP_DROP) ?
-					MLP_IMPUTE_DROP : MLP_IMPUTE_CONSTANT;
+					MLP_IMPUTE_DROP : MLP_IMPUTE_MEAN;
 				ps->has_impute = true;
 				spec.prep = lappend(spec.prep, ps);
 			}

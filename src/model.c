@@ -229,6 +229,23 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 			Corrupt("encoding does not match the features");
 		if (in->kind == MLP_INPUT_NUMERIC && strcmp(in->name, m->features[first]) != 0)
 			Corrupt("encoding does not match the features");
+		/* a date's parts are named after it and share its NULL handling */
+		if (MlpInputIsDate(in))
+		{
+			int			k = first;
+
+			for (int part = 0; part < MLP_DATE_NPARTS; part++)
+				if (in->parts & (1 << part))
+				{
+					char	   *want = psprintf("%s:%s", in->name, MlpDatePartName(part));
+
+					if (strcmp(want, m->features[k]) != 0 ||
+						(m->prep && m->prep->impute[k] != m->prep->impute[first]))
+						Corrupt("encoding does not match the features");
+					pfree(want);
+					k++;
+				}
+		}
 		/* one-hot features are 0 or 1 at scoring: no fill, centre or scale */
 		if (in->categorical && m->prep)
 			for (int k = first; k < first + in->width; k++)

@@ -99,8 +99,10 @@ MlpDateKindOf(Oid typid)
 }
 
 /*
- * Seconds since 1970-01-01 00:00 (UTC for timestamptz); the infinities
- * become float8 infinities, which the callers refuse.
+ * Whole seconds since 1970-01-01 00:00 (UTC for timestamptz), rounded down
+ * in integers: a float8 cannot hold microseconds far from 2000, and rounding
+ * them up could move the last instant of a day into the next.  The
+ * infinities become float8 infinities, which the callers refuse.
  */
 double
 MlpDateToEpoch(Datum d, MlpNumKind kind)
@@ -119,9 +121,14 @@ MlpDateToEpoch(Datum d, MlpNumKind kind)
 	{
 		Timestamp	v = DatumGetTimestamp(d);
 
+		int64		s;
+
 		if (TIMESTAMP_NOT_FINITE(v))
 			return TIMESTAMP_IS_NOBEGIN(v) ? -INFINITY : INFINITY;
-		return (double) v / USECS_PER_SEC + shift;
+		s = v / USECS_PER_SEC;
+		if (v % USECS_PER_SEC < 0)
+			s--;
+		return (double) s + shift;
 	}
 }
 
@@ -490,6 +497,17 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		{
 			out->max_categories[j] = ps ? ps->max_categories : 0;
 			ps = NULL;
+		}
+		/* one constant would stand for the year, the month and the epoch alike */
+		if (ps && ps->impute == MLP_IMPUTE_CONSTANT && MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
+		{
+			if (own && own->has_impute)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("preprocess \"%s\": impute \"constant\" does not apply to a date feature",
+								NameStr(a->attname)),
+						 errhint("Use mean, median, most_frequent or drop for a date feature, or coalesce() in a source query.")));
+			ps = NULL;			/* "*" with a constant does not reach dates */
 		}
 		out->impute[j] = ps ? (int) ps->impute : MLP_IMPUTE_ERROR;
 		out->any_drop |= (out->impute[j] == MLP_IMPUTE_DROP);
