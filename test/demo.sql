@@ -40,3 +40,12 @@ SELECT sex, count(*) AS patients,
        round(mlpipe_rmse(progression, predicted)::numeric, 2) AS rmse,
        round(mlpipe_r2(progression, predicted)::numeric, 4) AS r2
 FROM diabetes_scored GROUP BY sex ORDER BY sex;
+
+\echo '== 8. text columns and preprocessing: iris species is one-hot encoded, numbers are standardised'
+SELECT mlpipe_load_dataset('iris') AS rows_loaded;
+SELECT model_id, algorithm, round((metrics #>> '{test,r2}')::numeric, 4) AS test_r2
+FROM mlpipe_train('iris_sepal', 'SELECT sepal_length, petal_length, petal_width, species FROM iris',
+                  'sepal_length', 'ridge', preprocess => '{"*": {"scale": "standard"}}');
+SELECT feature, round(coefficient::numeric, 4) AS coefficient FROM mlpipe_coefficients('iris_sepal');
+SELECT round(mlpipe_predict('iris_sepal', '{"petal_length": 1.4, "petal_width": 0.2, "species": "setosa"}'::jsonb)::numeric, 2) AS setosa,
+       round(mlpipe_predict('iris_sepal', '{"petal_length": 5.5, "petal_width": 2.0, "species": "virginica"}'::jsonb)::numeric, 2) AS virginica;
