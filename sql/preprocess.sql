@@ -20,7 +20,10 @@ FROM (VALUES
   ('constant_minmax_enet', 'elastic_net', '{"alpha": 0.01, "l1_ratio": 0.5, "tol": 1e-12, "max_iter": 1000000}',
    '{"*": {"impute": "constant", "fill_value": 0, "scale": "minmax"}}'),
   ('mean_maxabs_ols', 'linear_regression', '{}', '{"*": {"impute": "mean", "scale": "maxabs"}}'),
-  ('mostfreq_standard_ridge', 'ridge', '{"alpha": 10}', '{"*": {"impute": "most_frequent", "scale": "standard"}}'))
+  ('mostfreq_standard_ridge', 'ridge', '{"alpha": 10}', '{"*": {"impute": "most_frequent", "scale": "standard"}}'),
+  ('log1p_clip_mean_standard_ridge', 'ridge', '{"alpha": 10}',
+   '{"*": {"impute": "mean", "scale": "standard"}, "bmi": {"transform": "log1p"}, "bp": {"transform": "log1p"},
+     "s5": {"transform": "log1p"}, "s1": {"transform": "clip", "clip": [150, 250]}}'))
   AS v(pipeline, alg, hp, prep),
 LATERAL mlpipe_train('p_' || v.pipeline, 'dn', 'target', v.alg, hyperparams => v.hp::jsonb,
                      preprocess => v.prep::jsonb, test_size => 0) t;
@@ -128,3 +131,25 @@ SELECT bool_and(abs(a.value - b.value) <= 1e-9 * abs(b.value)) AS same_metrics
 FROM mlpipe.metrics a JOIN mlpipe.metrics b USING (split, metric)
 WHERE a.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'p_par')
   AND b.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'p_ser');
+
+-- transforms: applied first, to non-NULL values, at training and at scoring
+SELECT m.spec -> 'preprocess' -> 's1' AS stored_clip
+FROM mlpipe.models m JOIN mlpipe.projects p ON p.id = m.project_id
+WHERE p.name = 'p_log1p_clip_mean_standard_ridge';
+SELECT mlpipe_predict('p_log1p_clip_mean_standard_ridge', '{"age": 50, "sex": 1, "bmi": 30, "bp": 90, "s1": 400, "s2": 100, "s3": 50, "s4": 4, "s5": 4.5, "s6": 90}'::jsonb)
+     = mlpipe_predict('p_log1p_clip_mean_standard_ridge', '{"age": 50, "sex": 1, "bmi": 30, "bp": 90, "s1": 250, "s2": 100, "s3": 50, "s4": 4, "s5": 4.5, "s6": 90}'::jsonb) AS clipped_at_scoring;
+SELECT mlpipe_predict('p_log1p_clip_mean_standard_ridge', '{"age": 50, "sex": 1, "bmi": -1, "bp": 90, "s1": 200, "s2": 100, "s3": 50, "s4": 4, "s5": 4.5, "s6": 90}'::jsonb);
+SELECT mlpipe_train('p_bad', 'SELECT age - 60 AS age, bmi, target FROM dn', 'target', test_size => 0,
+    preprocess => '{"*": {"impute": "mean"}, "age": {"transform": "log1p"}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"bmi": {"transform": "sqrt"}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"bmi": {"transform": "clip"}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"bmi": {"clip": [1, 2]}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"bmi": {"transform": "clip", "clip": [2, 1]}}');
+SELECT mlpipe_train('p_bad', 'dn', 'target', preprocess => '{"bmi": {"transform": "clip", "clip": [1, "x"]}}');
+SELECT mlpipe_train('p_bad', 'SELECT bmi, bmi::text AS t, target FROM dn', 'target',
+    preprocess => '{"*": {"impute": "mean"}, "t": {"transform": "log1p"}}');
+-- evaluate applies the transforms too
+SELECT e.metric, abs(e.value - t.value) <= 1e-10 * abs(t.value) AS same_as_train
+FROM mlpipe_evaluate((SELECT model_id FROM prep_runs WHERE pipeline = 'log1p_clip_mean_standard_ridge'), 'dn') e
+JOIN mlpipe.metrics t ON t.model_id = (SELECT model_id FROM prep_runs WHERE pipeline = 'log1p_clip_mean_standard_ridge')
+ AND t.split = 'train' AND t.metric = e.metric ORDER BY 1;

@@ -155,6 +155,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 		double	   *fill = palloc(sizeof(double) * part.p);
 		double	   *t = palloc(sizeof(double) * part.p * 3);
 
+		PartApplyTransform(&part, model->prep, model->features);
 		for (int j = 0; j < part.p; j++)
 			fill[j] = (model->prep->impute[j] == MLP_PREP_FILL) ? model->prep->fill[j] : NAN;
 		PartApplyFill(&part, fill, t, t + part.p, t + 2 * part.p);

@@ -19,6 +19,8 @@
 #define MLP_PREP_MARKER 0x50
 /* first byte of the optional encoding block that follows it */
 #define MLP_ENC_MARKER 0x43
+/* first byte of the optional transform block, last of the three */
+#define MLP_TRANSFORM_MARKER 0x54
 
 /* realloc() semantics over palloc, huge allocations allowed. */
 static void *
@@ -81,6 +83,17 @@ MlpModelSerialize(const MlpModel *m)
 			mlp_put_u8(&w, in->has_null);
 		}
 	}
+	if (m->prep && m->prep->transform)
+	{
+		/* optional: each feature's transform, then the clip bounds */
+		mlp_put_u8(&w, MLP_TRANSFORM_MARKER);
+		for (int j = 0; j < m->nfeatures; j++)
+		{
+			mlp_put_u8(&w, m->prep->transform[j]);
+			mlp_put_f64(&w, m->prep->lo[j]);
+			mlp_put_f64(&w, m->prep->hi[j]);
+		}
+	}
 	mlp_end_section(&w);
 
 	mlp_begin_section(&w, MLP_SEC_TARGET);
@@ -133,7 +146,7 @@ CopyStr(MlpCursor *c)
 static MlpPrep *
 ReadPrep(MlpCursor *c, int nf)
 {
-	MlpPrep    *prep = palloc(sizeof(MlpPrep));
+	MlpPrep    *prep = palloc0(sizeof(MlpPrep));
 	uint8		marker;
 
 	if (!mlp_get_u8(c, &marker) || marker != MLP_PREP_MARKER ||
@@ -156,6 +169,38 @@ ReadPrep(MlpCursor *c, int nf)
 			Corrupt("feature section has invalid preprocessing values");
 	}
 	return prep;
+}
+
+/*
+ * The optional transform block: a transform per feature (none, log1p, clip
+ * with finite bounds lo < hi), only with a preprocessing block, and none on
+ * a one-hot feature or a date part.
+ */
+static void
+ReadTransforms(MlpCursor *c, MlpModel *m)
+{
+	MlpPrep    *prep = m->prep;
+	int			nf = m->nfeatures;
+	uint8		marker;
+
+	if (prep == NULL || !mlp_get_u8(c, &marker) || marker != MLP_TRANSFORM_MARKER ||
+		c->len - c->pos < (Size) nf * 17)
+		Corrupt("feature section has a bad transform block");
+	prep->transform = palloc(nf);
+	prep->lo = palloc(sizeof(double) * nf);
+	prep->hi = palloc(sizeof(double) * nf);
+	for (int j = 0; j < nf; j++)
+	{
+		mlp_get_u8(c, &prep->transform[j]);
+		mlp_get_f64(c, &prep->lo[j]);
+		mlp_get_f64(c, &prep->hi[j]);
+		if (prep->transform[j] > MLP_TRANSFORM_CLIP ||
+			(prep->transform[j] == MLP_TRANSFORM_CLIP &&
+			 !(isfinite(prep->lo[j]) && isfinite(prep->hi[j]) && prep->lo[j] < prep->hi[j])) ||
+			(prep->transform[j] != MLP_TRANSFORM_NONE && m->enc &&
+			 m->enc->inputs[m->enc->input_of[j]].kind != MLP_INPUT_NUMERIC))
+			Corrupt("feature section has invalid transform values");
+	}
 }
 
 /*
@@ -308,8 +353,10 @@ MlpModelDeserialize(const bytea *b, MemoryContext parent)
 		}
 		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_PREP_MARKER)
 			m->prep = ReadPrep(&c, (int) nf);
-		if (!mlp_cursor_done(&c))
+		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_ENC_MARKER)
 			m->enc = ReadEncoding(&c, m);
+		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_TRANSFORM_MARKER)
+			ReadTransforms(&c, m);
 		if (!mlp_cursor_done(&c))
 			Corrupt("feature section has trailing bytes");
 

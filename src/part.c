@@ -13,6 +13,7 @@
 #include "comoments.h"
 #include "metrics.h"
 #include "part.h"
+#include "prep.h"
 
 #define BLOCK_ROWS 2048
 
@@ -335,6 +336,27 @@ PartImputeStats(const MlpPart *part, double *mean, double *count)
 			}
 		mean[j] = mu;
 		count[j] = n;
+	}
+}
+
+/* Transform each feature's non-NULL values in every row, before anything is fitted. */
+void
+PartApplyTransform(MlpPart *part, const MlpPrep *prep, char **names)
+{
+	MlpMatrix  *m = &part->m;
+
+	if (prep->transform == NULL)
+		return;
+	for (int j = 0; j < part->p; j++)
+	{
+		double	   *c = MLP_COL(m, j);
+
+		if (prep->transform[j] == MLP_TRANSFORM_NONE)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < m->nrows; i++)
+			if (!isnan(c[i]))
+				c[i] = MlpTransformValue(prep, j, c[i], names[j]);
 	}
 }
 

@@ -44,6 +44,8 @@ extern void PartEvaluate(const MlpPart *part, const MlpEstimator *est,
 						 const void *state, const double *center,
 						 const double *scale, double *train_met, double *test_met);
 extern void PartImputeStats(const MlpPart *part, double *mean, double *count);
+struct MlpPrep;
+extern void PartApplyTransform(MlpPart *part, const struct MlpPrep *prep, char **names);
 extern void PartApplyFill(MlpPart *part, const double *fill, double *tmin,
 						  double *tmax, double *tabs);
 

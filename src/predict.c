@@ -225,6 +225,8 @@ Prepare(const MlpModel *m, int j, bool isnull, double v)
 					 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
 		v = m->prep->fill[j];
 	}
+	else if (m->prep && m->prep->transform)
+		v = MlpTransformValue(m->prep, j, v, m->features[j]);
 	if (m->prep)
 		v = (v - m->prep->center[j]) / m->prep->scale[j];
 	return v;

@@ -26,6 +26,7 @@ static const char *const impute_names[] = {"error", "mean", "median", "constant"
 "most_frequent"};
 static const char *const scale_names[] = {"none", "standard", "minmax", "maxabs", "robust"};
 static const char *const encode_names[] = {"onehot"};
+static const char *const transform_names[] = {"none", "log1p", "clip"};
 
 /* The name of an imputation. */
 const char *
@@ -81,6 +82,7 @@ ParseColumn(const char *column, JsonbValue *obj)
 	JsonbValue	v;
 	JsonbIteratorToken tok;
 	bool		has_fill = false;
+	bool		has_clip = false;
 
 	ps->column = pstrdup(column);
 	if (obj->type != jbvBinary || !JsonContainerIsObject(obj->val.binary.data))
@@ -109,6 +111,40 @@ ParseColumn(const char *column, JsonbValue *obj)
 			ps->scale = (MlpScale) Choose("scaling", StringValue(&v, column, key),
 										  scale_names, lengthof(scale_names));
 			ps->has_scale = true;
+		}
+		else if (strcmp(key, "transform") == 0)
+		{
+			ps->transform = (MlpTransform) Choose("transform", StringValue(&v, column, key),
+												  transform_names, lengthof(transform_names));
+			ps->has_transform = true;
+		}
+		else if (strcmp(key, "clip") == 0)
+		{
+			double		b[2];
+			int			n = 0;
+
+			/* [lo, hi]: two finite numbers, lo < hi */
+			if (v.type == jbvBinary && JsonContainerIsArray(v.val.binary.data) &&
+				JsonContainerSize(v.val.binary.data) == 2)
+			{
+				JsonbIterator *ait = JsonbIteratorInit(v.val.binary.data);
+				JsonbValue	e;
+				JsonbIteratorToken t;
+
+				while ((t = JsonbIteratorNext(&ait, &e, true)) != WJB_DONE)
+					if (t == WJB_ELEM && e.type == jbvNumeric && n < 2 &&
+						!numeric_is_nan(e.val.numeric) && !numeric_is_inf(e.val.numeric))
+						b[n++] = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																	NumericGetDatum(e.val.numeric)));
+			}
+			if (n != 2 || !(b[0] < b[1]) || !isfinite(b[0]) || !isfinite(b[1]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("preprocess \"%s\": clip must be [lo, hi], two finite numbers with lo < hi",
+								column)));
+			ps->clip_lo = b[0];
+			ps->clip_hi = b[1];
+			has_clip = true;
 		}
 		else if (strcmp(key, "encode") == 0)
 		{
@@ -155,8 +191,13 @@ ParseColumn(const char *column, JsonbValue *obj)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown key \"%s\" in preprocess \"%s\"", key, column),
-					 errhint("Keys: impute, fill_value, scale for numeric features; encode, max_categories for categorical ones.")));
+					 errhint("Keys: impute, fill_value, scale, transform, clip for numeric features; encode, max_categories for categorical ones.")));
 	}
+	if ((ps->transform == MLP_TRANSFORM_CLIP) != has_clip)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\": clip goes with transform \"clip\", and only with it",
+						column)));
 	if ((ps->impute == MLP_IMPUTE_CONSTANT) != has_fill)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -232,6 +273,19 @@ MlpPrepFor(List *specs, const char *column)
 		out->fill_value = all->fill_value;
 	}
 	out->scale = (own && own->has_scale) ? own->scale : (all ? all->scale : MLP_SCALE_NONE);
+	if (own && own->has_transform)
+	{
+		out->transform = own->transform;
+		out->clip_lo = own->clip_lo;
+		out->clip_hi = own->clip_hi;
+	}
+	else if (all)
+	{
+		out->transform = all->transform;
+		out->clip_lo = all->clip_lo;
+		out->clip_hi = all->clip_hi;
+	}
+	out->has_transform = out->transform != MLP_TRANSFORM_NONE;
 	out->has_impute = (own && own->has_impute) || (all && all->has_impute);
 	out->has_scale = (own && own->has_scale) || (all && all->has_scale);
 	out->has_encode = (own && own->has_encode) || (all && all->has_encode);
@@ -254,7 +308,7 @@ MlpPrepNeedsQuantiles(List *specs)
 		MlpPrepSpec *ps = lfirst(lc);
 
 		if (ps->impute == MLP_IMPUTE_MEDIAN || ps->impute == MLP_IMPUTE_MOST_FREQUENT ||
-			ps->scale == MLP_SCALE_ROBUST)
+			ps->scale == MLP_SCALE_ROBUST || ps->transform != MLP_TRANSFORM_NONE)
 			return true;
 	}
 	return false;
@@ -294,6 +348,20 @@ MlpPrepJson(List *specs)
 							 MlpScaleName(ps->scale));
 			first = false;
 		}
+		if (ps->has_transform)
+		{
+			appendStringInfo(&s, "%s\"transform\": \"%s\"", first ? "" : ", ",
+							 transform_names[ps->transform]);
+			if (ps->transform == MLP_TRANSFORM_CLIP)
+			{
+				appendStringInfoString(&s, ", \"clip\": [");
+				MlpAppendJsonNumber(&s, ps->clip_lo);
+				appendStringInfoString(&s, ", ");
+				MlpAppendJsonNumber(&s, ps->clip_hi);
+				appendStringInfoChar(&s, ']');
+			}
+			first = false;
+		}
 		if (ps->has_encode)
 		{
 			appendStringInfo(&s, "%s\"encode\": \"onehot\"", first ? "" : ", ");
@@ -304,4 +372,31 @@ MlpPrepJson(List *specs)
 	}
 	appendStringInfoChar(&s, '}');
 	return s.data;
+}
+
+/*
+ * Feature j's transform of a non-NULL value.  log1p is undefined at and
+ * below -1: an error naming the feature, at training and at scoring alike.
+ */
+double
+MlpTransformValue(const MlpPrep *prep, int j, double v, const char *feature)
+{
+	if (prep == NULL || prep->transform == NULL)
+		return v;
+	switch ((MlpTransform) prep->transform[j])
+	{
+		case MLP_TRANSFORM_NONE:
+			return v;
+		case MLP_TRANSFORM_LOG1P:
+			if (!(v > -1))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_ARGUMENT_FOR_LOG),
+						 errmsg("feature \"%s\" has the value %g, where log1p is undefined", feature, v),
+						 errdetail("log1p needs values above -1."),
+						 errhint("Filter such rows out, or use another transform for this column.")));
+			return log1p(v);
+		case MLP_TRANSFORM_CLIP:
+			return Min(Max(v, prep->lo[j]), prep->hi[j]);
+	}
+	return v;
 }

@@ -22,6 +22,13 @@ typedef enum MlpImpute
 	MLP_IMPUTE_MOST_FREQUENT	/* the mode; the smallest of equal counts */
 } MlpImpute;
 
+typedef enum MlpTransform
+{
+	MLP_TRANSFORM_NONE = 0,
+	MLP_TRANSFORM_LOG1P,		/* log(1 + x), for x > -1 */
+	MLP_TRANSFORM_CLIP			/* into [lo, hi] */
+} MlpTransform;
+
 typedef enum MlpScale
 {
 	MLP_SCALE_NONE = 0,
@@ -38,9 +45,13 @@ typedef struct MlpPrepSpec
 	MlpImpute	impute;
 	double		fill_value;		/* MLP_IMPUTE_CONSTANT */
 	MlpScale	scale;
+	MlpTransform transform;		/* applied first, to non-NULL values */
+	double		clip_lo;		/* MLP_TRANSFORM_CLIP */
+	double		clip_hi;
 	int			max_categories; /* categorical: one-hot features kept */
 	bool		has_impute;		/* given, else inherited from "*" */
 	bool		has_scale;
+	bool		has_transform;
 	bool		has_encode;		/* "encode" or "max_categories" given */
 	bool		has_max_categories;
 } MlpPrepSpec;
@@ -60,6 +71,10 @@ typedef struct MlpPrep
 	double	   *fill;
 	double	   *center;
 	double	   *scale;
+	/* the transforms, or NULL when no feature has one */
+	uint8	   *transform;		/* MlpTransform */
+	double	   *lo;				/* clip bounds */
+	double	   *hi;
 } MlpPrep;
 
 extern List *MlpParsePrep(Jsonb *js);
@@ -68,5 +83,6 @@ extern char *MlpPrepJson(List *specs);
 extern bool MlpPrepNeedsQuantiles(List *specs);
 extern const char *MlpImputeName(MlpImpute i);
 extern const char *MlpScaleName(MlpScale s);
+extern double MlpTransformValue(const MlpPrep *prep, int j, double v, const char *feature);
 
 #endif							/* MLPIPE_PREP_H */

@@ -480,10 +480,10 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0)
 				own = lfirst(lc);
 		/* a column's own settings must fit its kind; "*" reaches each kind with its part */
-		if (own && categorical && (own->has_impute || own->has_scale))
+		if (own && categorical && (own->has_impute || own->has_scale || own->has_transform))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("preprocess \"%s\": impute and scale do not apply to a categorical feature",
+					 errmsg("preprocess \"%s\": impute, scale and transform do not apply to a categorical feature",
 							NameStr(a->attname)),
 					 errdetail("Categorical features are one-hot encoded; NULL is a category of its own."),
 					 errhint("Keys for a categorical feature: encode, max_categories.")));
@@ -498,6 +498,12 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			out->max_categories[j] = ps ? ps->max_categories : 0;
 			ps = NULL;
 		}
+		if (own && own->has_transform && MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("preprocess \"%s\": transform does not apply to a date feature",
+							NameStr(a->attname)),
+					 errhint("Transform the parts in a source query with extract() if needed.")));
 		/* one constant would stand for the year, the month and the epoch alike */
 		if (ps && ps->impute == MLP_IMPUTE_CONSTANT && MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
 		{

@@ -397,6 +397,27 @@ FitPrep(TrainRows *rows, List *specs)
 		prep->fill[j] = NAN;
 		prep->scale[j] = 1.0;
 		any_mean |= (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN);
+		/* a transform applies to numeric columns, not to a date's parts */
+		if (ps[j] && ps[j]->transform != MLP_TRANSFORM_NONE &&
+			!(rows->enc && MlpInputIsDate(&rows->enc->inputs[rows->enc->input_of[j]])))
+		{
+			if (prep->transform == NULL)
+			{
+				prep->transform = palloc0(p);
+				prep->lo = palloc0(sizeof(double) * p);
+				prep->hi = palloc0(sizeof(double) * p);
+			}
+			prep->transform[j] = (uint8) ps[j]->transform;
+			prep->lo[j] = ps[j]->clip_lo;
+			prep->hi[j] = ps[j]->clip_hi;
+		}
+	}
+
+	/* transforms first: imputation and scaling are fitted on their output */
+	if (prep->transform)
+	{
+		Assert(rows->par == NULL);
+		PartApplyTransform(&rows->part, prep, rows->cols.names);
 	}
 
 	/* fill values, from the training rows only */

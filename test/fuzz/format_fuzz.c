@@ -275,7 +275,7 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 				Fail("preprocessing block read past its checked length");
 		}
 	}
-	if (!mlp_cursor_done(&c))
+	if (!mlp_cursor_done(&c) && c.p[c.pos] == 0x43)
 	{
 		/* model.c's optional encoding block: 'C', the input columns */
 		uint8_t		marker;
@@ -328,6 +328,21 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 		}
 		if (first != nf)
 			return "encoding does not match the features";
+	}
+	if (!mlp_cursor_done(&c) && c.p[c.pos] == 0x54)
+	{
+		/* model.c's optional transform block: 'T', then 17 bytes a feature */
+		uint8_t		marker;
+		uint8_t		kind;
+
+		if (!mlp_get_u8(&c, &marker) || marker != 0x54 ||
+			c.len - c.pos < (size_t) nf * 17)
+			return "feature section has a bad transform block";
+		for (uint32_t j = 0; j < nf; j++)
+		{
+			if (!mlp_get_u8(&c, &kind) || !mlp_get_f64(&c, &d) || !mlp_get_f64(&c, &d))
+				Fail("transform block read past its checked length");
+		}
 	}
 	if (c.pos > c.len)
 		Fail("feature cursor ran past its end (pos %zu, len %zu)", c.pos, c.len);

@@ -46,12 +46,29 @@ pipelines = {
     "mean_maxabs_ols": (SimpleImputer(strategy="mean"), MaxAbsScaler(), LinearRegression()),
     "mostfreq_standard_ridge": (SimpleImputer(strategy="most_frequent"), StandardScaler(),
                                 Ridge(alpha=10.0)),
+    "log1p_clip_mean_standard_ridge": (SimpleImputer(strategy="mean"), StandardScaler(),
+                                       Ridge(alpha=10.0)),
 }
+
+
+def log1p_clip(X):
+    """log1p of bmi, bp and s5, s1 clipped to [150, 250]; NaN stays NaN."""
+    X = X.copy()
+    for col in ("bmi", "bp", "s5"):
+        X[:, header.index(col)] = np.log1p(X[:, header.index(col)])
+    X[:, header.index("s1")] = np.clip(X[:, header.index("s1")], 150, 250)
+    return X
+
+
+# transforms applied before the pipeline (mlpipe applies them first too)
+before = {"log1p_clip_mean_standard_ridge": log1p_clip}
 
 with open("test/reference/prep_coef.csv", "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
     w.writerow(["pipeline", "name", "value"])
+    X0 = X
     for name, (imputer, scaler, model) in pipelines.items():
+        X = before.get(name, lambda a: a)(X0)
         pipe = make_pipeline(imputer, scaler, model).fit(X, y)
         if isinstance(scaler, StandardScaler):
             center, scale = scaler.mean_, scaler.scale_
