@@ -104,3 +104,9 @@ SELECT mlpipe_predict('d_far', r1) = mlpipe_predict('d_far', r2) AS same_day,
 FROM (SELECT TIMESTAMP '2500-03-05 23:59:59.999999' AS t) r1,
      (SELECT TIMESTAMP '2500-03-05 23:59:59' AS t) r2,
      (SELECT TIMESTAMP '2500-03-06 00:00:00' AS t) r3;
+
+-- "*" with a constant or a transform leaves a date's parts alone: a NULL
+-- date is still an error at scoring; "transform": "none" is accepted
+SELECT deployed FROM mlpipe_train('d_star', 'SELECT ts, x, y FROM dte', 'y', 'ridge', test_size => 0,
+    preprocess => '{"*": {"impute": "constant", "fill_value": 0, "transform": "log1p"}, "ts": {"transform": "none"}}');
+SELECT mlpipe_predict('d_star', r) FROM (SELECT NULL::timestamptz AS ts, 2.0 AS x) r;

@@ -480,7 +480,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0)
 				own = lfirst(lc);
 		/* a column's own settings must fit its kind; "*" reaches each kind with its part */
-		if (own && categorical && (own->has_impute || own->has_scale || own->has_transform))
+		if (own && categorical && (own->has_impute || own->has_scale ||
+								   own->transform != MLP_TRANSFORM_NONE))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("preprocess \"%s\": impute, scale and transform do not apply to a categorical feature",
@@ -498,7 +499,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			out->max_categories[j] = ps ? ps->max_categories : 0;
 			ps = NULL;
 		}
-		if (own && own->has_transform && MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
+		if (own && own->transform != MLP_TRANSFORM_NONE &&
+			MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("preprocess \"%s\": transform does not apply to a date feature",

@@ -397,9 +397,19 @@ FitPrep(TrainRows *rows, List *specs)
 		prep->fill[j] = NAN;
 		prep->scale[j] = 1.0;
 		any_mean |= (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN);
-		/* a transform applies to numeric columns, not to a date's parts */
-		if (ps[j] && ps[j]->transform != MLP_TRANSFORM_NONE &&
-			!(rows->enc && MlpInputIsDate(&rows->enc->inputs[rows->enc->input_of[j]])))
+		/* "*" reaches a date's parts with neither a transform nor a constant */
+		if (ps[j] && rows->enc && MlpInputIsDate(&rows->enc->inputs[rows->enc->input_of[j]]) &&
+			(ps[j]->transform != MLP_TRANSFORM_NONE || ps[j]->impute == MLP_IMPUTE_CONSTANT))
+		{
+			MlpPrepSpec *copy = palloc(sizeof(MlpPrepSpec));
+
+			*copy = *ps[j];
+			copy->transform = MLP_TRANSFORM_NONE;
+			if (copy->impute == MLP_IMPUTE_CONSTANT)
+				copy->impute = MLP_IMPUTE_ERROR;
+			ps[j] = copy;
+		}
+		if (ps[j] && ps[j]->transform != MLP_TRANSFORM_NONE)
 		{
 			if (prep->transform == NULL)
 			{
@@ -416,7 +426,8 @@ FitPrep(TrainRows *rows, List *specs)
 	/* transforms first: imputation and scaling are fitted on their output */
 	if (prep->transform)
 	{
-		Assert(rows->par == NULL);
+		if (rows->par)
+			elog(ERROR, "mlpipe: transforms need the rows in one process");
 		PartApplyTransform(&rows->part, prep, rows->cols.names);
 	}
 

@@ -331,7 +331,11 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 	}
 	if (!mlp_cursor_done(&c) && c.p[c.pos] == 0x54)
 	{
-		/* model.c's optional transform block: 'T', then 17 bytes a feature */
+		/*
+		 * model.c's optional transform block: 'T', then 17 bytes a feature.
+		 * Only its layout is walked here; model.c also checks the values,
+		 * that a preprocessing block came first and which inputs may have one.
+		 */
 		uint8_t		marker;
 		uint8_t		kind;
 
