@@ -790,8 +790,8 @@ MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
  * matrix otherwise takes one page fault per 4 kB, which costs as much as
  * converting the values.  Only a hint; failure changes nothing.
  */
-static void
-HugePageHint(void *ptr, Size len)
+void
+MlpHugePageHint(void *ptr, Size len)
 {
 #ifdef MADV_HUGEPAGE
 	const uintptr_t huge = 2 * 1024 * 1024;
@@ -835,7 +835,7 @@ GrowMatrix(MlpRowSink *sink)
 	nd = MemoryContextAllocExtended(sink->cxt,
 									mul_size(sizeof(double) * m->ncols, (Size) newcap),
 									MCXT_ALLOC_HUGE);
-	HugePageHint(nd, sizeof(double) * m->ncols * (Size) newcap);
+	MlpHugePageHint(nd, sizeof(double) * m->ncols * (Size) newcap);
 	for (int j = 0; j < m->ncols; j++)
 		if (m->nrows > 0)
 			memcpy(nd + (Size) j * newcap, m->data + (Size) j * m->cap,

@@ -168,6 +168,7 @@ extern MlpNumKind MlpNumKindOf(Oid typid);
 extern MlpNumKind MlpDateKindOf(Oid typid);
 extern bool MlpIsCategoryType(Oid typid);
 extern char *MlpCategoryText(Oid outfunc, Datum value);
+extern void MlpHugePageHint(void *ptr, Size len);
 extern int	MlpCategoryCode(MlpCategories *c, const char *text, bool add);
 extern char *MlpSourceQuery(const char *source);
 extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec, int64 seed,
