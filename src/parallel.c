@@ -307,6 +307,7 @@ mlpipe_parallel_main(dsm_segment *seg, shm_toc *toc)
 
 	MemoryContextSwitchTo(cxt);
 	ColumnsFromShared(sh, &cols);
+	memset(&part, 0, sizeof(part));
 	LoadShare(sh, pscan, &cols, &part, ParallelWorkerNumber);
 	Arrive(sh);
 

@@ -184,6 +184,157 @@ AddBlock(double *st, double *blk, int b, int k, double *bst)
 	ComomentsMerge(st, bst);
 }
 
+/* Scratch space of the sparse block path, sized once per pass. */
+typedef struct SparseScratch
+{
+	int			kd;				/* dense columns */
+	int		   *dense;			/* their indexes */
+	int		   *group_of;		/* per column: its one-hot group, or -1 */
+	int		   *slot;			/* per group and row: the active column, or -1 */
+	double	   *D;				/* the dense columns, gathered: b x kd */
+	double	   *Cd;				/* their cross-products: kd x kd */
+	double	   *acc;			/* per one-hot column: sums of centred dense values */
+	double	   *pairs;			/* counts of rows active in two columns */
+	double	   *count;			/* per one-hot column: active rows */
+} SparseScratch;
+
+/* Scratch space for k columns with part's one-hot groups. */
+static SparseScratch *
+SparseScratchNew(const MlpPart *part, int k)
+{
+	SparseScratch *s = palloc0(sizeof(SparseScratch));
+
+	s->dense = palloc(sizeof(int) * k);
+	s->group_of = palloc(sizeof(int) * k);
+	for (int j = 0; j < k; j++)
+		s->group_of[j] = -1;
+	for (int g = 0; g < part->ngroups; g++)
+		for (int t = 0; t < part->group_width[g]; t++)
+			s->group_of[part->group_first[g] + t] = g;
+	for (int j = 0; j < k; j++)
+		if (s->group_of[j] < 0)
+			s->dense[s->kd++] = j;
+	s->slot = palloc(sizeof(int) * BLOCK_ROWS * Max(part->ngroups, 1));
+	s->D = palloc(sizeof(double) * BLOCK_ROWS * Max(s->kd, 1));
+	s->Cd = palloc(sizeof(double) * Max(s->kd, 1) * Max(s->kd, 1));
+	s->acc = palloc(sizeof(double) * k * Max(s->kd, 1));
+	s->pairs = palloc(sizeof(double) * k * k);
+	s->count = palloc(sizeof(double) * k);
+	return s;
+}
+
+/* Set C's entry for columns a and b, whichever comes first. */
+static inline void
+SetUpper(double *C, int k, int a, int b, double v)
+{
+	if (a <= b)
+		C[(Size) b * k + a] = v;
+	else
+		C[(Size) a * k + b] = v;
+}
+
+/*
+ * AddBlock for a block with one-hot groups: a row has at most one active
+ * column in a group, so its centred products with the dense columns are
+ * sums over the rows of each category, and those between one-hot columns
+ * are counts: n_tu - n_t n_u / b.  Only the dense columns go through the
+ * Gram kernel; the result is the dense path's, to rounding.
+ */
+static void
+AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
+			   const MlpPart *part, SparseScratch *s)
+{
+	double	   *mean;
+	double	   *C;
+	int			kd = s->kd;
+
+	if (b == 0)
+		return;
+	ComomentsInit(bst, k);
+	COMOM_N(bst) = b;
+	mean = COMOM_MEAN(bst);
+	C = COMOM_C(bst);
+
+	/* the dense columns, centred on the block's means */
+	for (int d = 0; d < kd; d++)
+	{
+		const double *col = blk + (Size) s->dense[d] * b;
+		double	   *out = s->D + (Size) d * b;
+		double		sum = 0;
+
+		for (int r = 0; r < b; r++)
+			sum += col[r];
+		mean[s->dense[d]] = sum / b;
+		for (int r = 0; r < b; r++)
+			out[r] = col[r] - mean[s->dense[d]];
+	}
+	GramUpper(s->D, b, kd, s->Cd);
+	for (int j = 0; j < kd; j++)
+		for (int i = 0; i <= j; i++)
+			SetUpper(C, k, s->dense[i], s->dense[j], s->Cd[(Size) j * kd + i]);
+
+	/* each row's active column in each group, and the counts */
+	memset(s->count, 0, sizeof(double) * k);
+	memset(s->acc, 0, sizeof(double) * k * Max(kd, 1));
+	for (int g = 0; g < part->ngroups; g++)
+	{
+		int			first = part->group_first[g];
+		int			width = part->group_width[g];
+		int		   *slot = s->slot + (Size) g * BLOCK_ROWS;
+
+		for (int r = 0; r < b; r++)
+			slot[r] = -1;
+		for (int t = 0; t < width; t++)
+		{
+			const double *col = blk + (Size) (first + t) * b;
+
+			for (int r = 0; r < b; r++)
+				if (col[r] != 0)
+					slot[r] = first + t;
+		}
+		for (int r = 0; r < b; r++)
+			if (slot[r] >= 0)
+			{
+				double	   *acc = s->acc + (Size) slot[r] * kd;
+
+				s->count[slot[r]] += 1;
+				for (int d = 0; d < kd; d++)
+					acc[d] += s->D[(Size) d * b + r];
+			}
+		for (int t = first; t < first + width; t++)
+		{
+			mean[t] = s->count[t] / b;
+			for (int d = 0; d < kd; d++)
+				SetUpper(C, k, t, s->dense[d], s->acc[(Size) t * kd + d]);
+			for (int u = first; u <= t; u++)
+				SetUpper(C, k, u, t, (u == t ? s->count[t] : 0) -
+						 s->count[t] * s->count[u] / b);
+		}
+	}
+
+	/* pairs of columns of two groups: rows active in both */
+	for (int g = 0; g < part->ngroups; g++)
+		for (int h = g + 1; h < part->ngroups; h++)
+		{
+			const int  *sg = s->slot + (Size) g * BLOCK_ROWS;
+			const int  *sh = s->slot + (Size) h * BLOCK_ROWS;
+			int			fg = part->group_first[g];
+			int			wg = part->group_width[g];
+			int			fh = part->group_first[h];
+			int			wh = part->group_width[h];
+
+			memset(s->pairs, 0, sizeof(double) * wg * wh);
+			for (int r = 0; r < b; r++)
+				if (sg[r] >= 0 && sh[r] >= 0)
+					s->pairs[(Size) (sg[r] - fg) * wh + (sh[r] - fh)] += 1;
+			for (int t = 0; t < wg; t++)
+				for (int u = 0; u < wh; u++)
+					SetUpper(C, k, fg + t, fh + u, s->pairs[(Size) t * wh + u] -
+							 s->count[fg + t] * s->count[fh + u] / b);
+		}
+	ComomentsMerge(st, bst);
+}
+
 /*
  * Co-moments of the train and of the test rows (each COMOM_LEN(p + 1)), in
  * one pass: each block of rows is divided between two buffers.
@@ -198,6 +349,7 @@ PartComoments(const MlpPart *part, double *train, double *test)
 	double	   *bst = palloc(sizeof(double) * COMOM_LEN(k));
 	int			itr[BLOCK_ROWS];
 	int			ite[BLOCK_ROWS];
+	SparseScratch *sparse = part->ngroups > 0 ? SparseScratchNew(part, k) : NULL;
 
 	ComomentsInit(train, k);
 	ComomentsInit(test, k);
@@ -229,8 +381,16 @@ PartComoments(const MlpPart *part, double *train, double *test)
 					te[(Size) j * nte + r] = src[ite[r]];
 			}
 		}
-		AddBlock(train, tr, ntr, k, bst);
-		AddBlock(test, te, nte, k, bst);
+		if (sparse)
+		{
+			AddBlockSparse(train, tr, ntr, k, bst, part, sparse);
+			AddBlockSparse(test, te, nte, k, bst, part, sparse);
+		}
+		else
+		{
+			AddBlock(train, tr, ntr, k, bst);
+			AddBlock(test, te, nte, k, bst);
+		}
 	}
 	pfree(tr);
 	pfree(te);

@@ -32,6 +32,10 @@ typedef struct MlpPart
 	int			p;
 	uint8	   *is_test;		/* per row */
 	int64		ntest;
+	/* one-hot groups (at most one 1 a row), for sparse co-moments; or 0 */
+	int			ngroups;
+	int		   *group_first;
+	int		   *group_width;
 } MlpPart;
 
 extern void SummaryInit(MlpSummary *sum, int ncols);

@@ -186,6 +186,16 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 	cols->types = types;
 	rows->part.m = out;
 	rows->part.p = nf;
+	/* the categorical inputs' one-hot columns, for sparse co-moments */
+	rows->part.ngroups = 0;
+	rows->part.group_first = palloc(sizeof(int) * Max(enc->ninputs, 1));
+	rows->part.group_width = palloc(sizeof(int) * Max(enc->ninputs, 1));
+	for (int i = 0; i < enc->ninputs; i++)
+		if (enc->inputs[i].categorical)
+		{
+			rows->part.group_first[rows->part.ngroups] = enc->inputs[i].first;
+			rows->part.group_width[rows->part.ngroups++] = enc->inputs[i].width;
+		}
 	rows->sum.min = min;
 	rows->sum.max = max;
 	rows->sum.nnull = nnull;
@@ -714,6 +724,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	spec.target = target;
 	spec.features = features;
 	spec.exclude = exclude;
+	memset(&rows, 0, sizeof(rows));
 	LoadRows(&rows, &spec, seed, MlpSplitThreshold(test_size), test_size);
 	if (rows.sum.dropped > 0)
 		ereport(NOTICE,
