@@ -530,7 +530,11 @@ PartApplyFill(MlpPart *part, const double *fill, double *tmin, double *tmax,
 			  double *tabs)
 {
 	MlpMatrix  *m = &part->m;
+	bool	   *onehot = palloc0(sizeof(bool) * Max(part->p, 1));
 
+	for (int g = 0; g < part->ngroups; g++)
+		for (int t = 0; t < part->group_width[g]; t++)
+			onehot[part->group_first[g] + t] = true;
 	for (int j = 0; j < part->p; j++)
 	{
 		double	   *c = MLP_COL(m, j);
@@ -538,6 +542,16 @@ PartApplyFill(MlpPart *part, const double *fill, double *tmin, double *tmax,
 		double		hi = -INFINITY;
 		double		ab = 0;
 
+		/*
+		 * A one-hot column of two or more has no NULL, and each of its
+		 * values occurs in a training row: 0 and 1, without a pass.
+		 */
+		if (onehot[j])
+		{
+			tmin[j] = 0;
+			tmax[j] = tabs[j] = 1;
+			continue;
+		}
 		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < m->nrows; i++)
 		{

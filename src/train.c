@@ -160,6 +160,13 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 		double		lo = INFINITY;
 		double		hi = -INFINITY;
 
+		/* one-hot columns (two or more a group) hold both 0 and 1 */
+		if (j < nf && enc->onehot[j])
+		{
+			min[j] = 0;
+			max[j] = 1;
+			continue;
+		}
 		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < out.nrows; i++)
 			if (!isnan(c[i]))
