@@ -203,14 +203,18 @@ static SparseScratch *
 SparseScratchNew(const MlpPart *part, int k)
 {
 	SparseScratch *s = palloc0(sizeof(SparseScratch));
+	Size		maxw = 1;
 
 	s->dense = palloc(sizeof(int) * k);
 	s->group_of = palloc(sizeof(int) * k);
 	for (int j = 0; j < k; j++)
 		s->group_of[j] = -1;
 	for (int g = 0; g < part->ngroups; g++)
+	{
+		maxw = Max(maxw, (Size) part->group_width[g]);
 		for (int t = 0; t < part->group_width[g]; t++)
 			s->group_of[part->group_first[g] + t] = g;
+	}
 	for (int j = 0; j < k; j++)
 		if (s->group_of[j] < 0)
 			s->dense[s->kd++] = j;
@@ -218,7 +222,7 @@ SparseScratchNew(const MlpPart *part, int k)
 	s->D = palloc(sizeof(double) * BLOCK_ROWS * Max(s->kd, 1));
 	s->Cd = palloc(sizeof(double) * Max(s->kd, 1) * Max(s->kd, 1));
 	s->acc = palloc(sizeof(double) * k * Max(s->kd, 1));
-	s->pairs = palloc(sizeof(double) * k * k);
+	s->pairs = palloc(mul_size(sizeof(double), mul_size(maxw, maxw)));
 	s->count = palloc(sizeof(double) * k);
 	return s;
 }
