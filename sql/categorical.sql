@@ -163,3 +163,15 @@ FROM mlpipe_evaluate('c_mixed', 'cmixed_v') e
 JOIN mlpipe.metrics t ON t.metric = e.metric AND t.split = 'train'
  AND t.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'c_mixed')
 WHERE e.metric = 'mse';
+
+-- sparse co-moments of one-hot columns equal the dense ones, also next to a
+-- column far from zero: the same model with the one-hot columns built by hand
+CREATE TABLE cfar AS SELECT x + 1e9 AS x, color, y FROM shops;
+SELECT deployed FROM mlpipe_train('c_far', 'cfar', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+SELECT deployed FROM mlpipe_train('c_far_dense', $$SELECT x,
+    coalesce((color = 'red')::int, 0)::float8 AS "color=red", coalesce((color = 'green')::int, 0)::float8 AS "color=green",
+    coalesce((color = 'blue')::int, 0)::float8 AS "color=blue", (color IS NULL)::int::float8 AS "color IS NULL", y FROM cfar$$,
+    'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+SELECT count(*) AS coefficients,
+       bool_and(abs(a.coefficient - b.coefficient) <= 1e-9 * greatest(abs(b.coefficient), 1)) AS same
+FROM mlpipe_coefficients('c_far') a JOIN mlpipe_coefficients('c_far_dense') b USING (feature);

@@ -196,6 +196,7 @@ typedef struct SparseScratch
 	double	   *acc;			/* per one-hot column: sums of centred dense values */
 	double	   *pairs;			/* counts of rows active in two columns */
 	double	   *count;			/* per one-hot column: active rows */
+	double	   *dsum;			/* per dense column: the sum of its centred values */
 } SparseScratch;
 
 /* Scratch space for k columns with part's one-hot groups. */
@@ -224,6 +225,7 @@ SparseScratchNew(const MlpPart *part, int k)
 	s->acc = palloc(sizeof(double) * k * Max(s->kd, 1));
 	s->pairs = palloc(mul_size(sizeof(double), mul_size(maxw, maxw)));
 	s->count = palloc(sizeof(double) * k);
+	s->dsum = palloc(sizeof(double) * Max(s->kd, 1));
 	return s;
 }
 
@@ -242,7 +244,9 @@ SetUpper(double *C, int k, int a, int b, double v)
  * column in a group, so its centred products with the dense columns are
  * sums over the rows of each category, and those between one-hot columns
  * are counts: n_tu - n_t n_u / b.  Only the dense columns go through the
- * Gram kernel; the result is the dense path's, to rounding.
+ * Gram kernel.  The products with dense columns subtract mean_t times the
+ * centred column's sum, as the dense products do implicitly, so a column
+ * far from zero loses no more digits than on the dense path.
  */
 static void
 AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
@@ -269,8 +273,14 @@ AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
 		for (int r = 0; r < b; r++)
 			sum += col[r];
 		mean[s->dense[d]] = sum / b;
+		sum = 0;
 		for (int r = 0; r < b; r++)
+		{
 			out[r] = col[r] - mean[s->dense[d]];
+			sum += out[r];
+		}
+		/* not quite 0 after rounding: the dense path's products cancel it */
+		s->dsum[d] = sum;
 	}
 	GramUpper(s->D, b, kd, s->Cd);
 	for (int j = 0; j < kd; j++)
@@ -309,7 +319,8 @@ AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
 		{
 			mean[t] = s->count[t] / b;
 			for (int d = 0; d < kd; d++)
-				SetUpper(C, k, t, s->dense[d], s->acc[(Size) t * kd + d]);
+				SetUpper(C, k, t, s->dense[d], s->acc[(Size) t * kd + d] -
+						 mean[t] * s->dsum[d]);
 			for (int u = first; u <= t; u++)
 				SetUpper(C, k, u, t, (u == t ? s->count[t] : 0) -
 						 s->count[t] * s->count[u] / b);
