@@ -191,8 +191,7 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 
 		in->name = cols->names[j];
 		in->first = nf;
-		if (cols->kind[j] == MLP_NUM_DATE || cols->kind[j] == MLP_NUM_TIMESTAMP ||
-			cols->kind[j] == MLP_NUM_TIMESTAMPTZ)
+		if (MlpIsDateKind(cols->kind[j]))
 		{
 			in->kind = MLP_INPUT_DATE + (cols->kind[j] - MLP_NUM_DATE);
 			in->parts = VaryingDateParts(MLP_COL(raw, j), raw->nrows, is_test);
@@ -324,21 +323,30 @@ MlpCategorySlot(const MlpInput *in, const char *text)
 	return -1;
 }
 
+/*
+ * The feature a value goes to: its kept category, else "(other)"; a NULL
+ * its "IS NULL"; -1 when the column has no such feature.
+ */
+static int
+ValueSlot(const MlpInput *in, bool isnull, const char *text)
+{
+	int			slot;
+
+	if (isnull)
+		return in->has_null ? in->ncat + in->has_other : -1;
+	slot = MlpCategorySlot(in, text);
+	if (slot < 0 && in->has_other)
+		slot = in->ncat;
+	return slot;
+}
+
 /* Set the one-hot features of one value at x[0 .. width). */
 void
 MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text, double *x)
 {
-	int			slot;
+	int			slot = ValueSlot(in, isnull, text);
 
 	memset(x, 0, sizeof(double) * in->width);
-	if (isnull)
-		slot = in->has_null ? in->ncat + in->has_other : -1;
-	else
-	{
-		slot = MlpCategorySlot(in, text);
-		if (slot < 0 && in->has_other)
-			slot = in->ncat;
-	}
 	if (slot >= 0)
 		x[slot] = 1.0;
 }
@@ -394,15 +402,13 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 			/* the raw codes' slots, found once by text */
 			MlpCategories *c = cats[j];
 			int		   *slot = palloc(sizeof(int) * Max(c->n, 1));
-			int			null_slot = in->has_null ? in->ncat + in->has_other : -1;
+			int			null_slot = ValueSlot(in, true, NULL);
 
 			for (int code = 0; code < c->n; code++)
 			{
 				if ((code & 1023) == 0)
 					CHECK_FOR_INTERRUPTS();
-				slot[code] = MlpCategorySlot(in, c->text[code]);
-				if (slot[code] < 0 && in->has_other)
-					slot[code] = in->ncat;
+				slot[code] = ValueSlot(in, false, c->text[code]);
 			}
 			for (int64 i = 0; i < n; i++)
 			{

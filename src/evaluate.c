@@ -123,8 +123,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	{
 		bool		was_category = model->enc && model->enc->inputs[i].categorical;
 		bool		was_date = model->enc && MlpInputIsDate(&model->enc->inputs[i]);
-		bool		is_date = ds->cols.kind[i] == MLP_NUM_DATE ||
-			ds->cols.kind[i] == MLP_NUM_TIMESTAMP || ds->cols.kind[i] == MLP_NUM_TIMESTAMPTZ;
+		bool		is_date = MlpIsDateKind(ds->cols.kind[i]);
 
 		if ((ds->cats[i] != NULL) != was_category || is_date != was_date)
 			ereport(ERROR,

@@ -342,10 +342,13 @@ RequireColumn(TupleDesc td, const char *name, const char *role)
 	return i;
 }
 
-/* The feature type error, with the way out in the hint. */
+/* Refuse a feature type that is not numeric, categorical or a date. */
 static void
-UnsupportedFeature(const char *name, Oid typid)
+RequireFeatureType(const char *name, Oid typid)
 {
+	if (MlpNumKindOf(typid) != MLP_NUM_NONE || MlpDateKindOf(typid) != MLP_NUM_NONE ||
+		MlpIsCategoryType(typid))
+		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 errmsg("feature column \"%s\" has type %s, which is not supported",
@@ -402,10 +405,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 							 errmsg("feature \"%s\" is listed twice", name)));
 			if (InList(spec->exclude, name))
 				continue;
-			if (MlpNumKindOf(TupleDescAttr(td, i)->atttypid) == MLP_NUM_NONE &&
-				MlpDateKindOf(TupleDescAttr(td, i)->atttypid) == MLP_NUM_NONE &&
-				!MlpIsCategoryType(TupleDescAttr(td, i)->atttypid))
-				UnsupportedFeature(name, TupleDescAttr(td, i)->atttypid);
+			RequireFeatureType(name, TupleDescAttr(td, i)->atttypid);
 			cols[p++] = i;
 		}
 	}
@@ -429,10 +429,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 						(errcode(ERRCODE_AMBIGUOUS_COLUMN),
 						 errmsg("source has more than one column named \"%s\"",
 								NameStr(a->attname))));
-			if (MlpNumKindOf(a->atttypid) == MLP_NUM_NONE &&
-				MlpDateKindOf(a->atttypid) == MLP_NUM_NONE &&
-				!MlpIsCategoryType(a->atttypid))
-				UnsupportedFeature(NameStr(a->attname), a->atttypid);
+			RequireFeatureType(NameStr(a->attname), a->atttypid);
 			cols[p++] = i;
 		}
 	}

@@ -32,6 +32,13 @@ typedef enum MlpNumKind
 
 extern double MlpDateToEpoch(Datum d, MlpNumKind kind);
 
+/* Whether a kind is one of the date kinds (expanded into date parts). */
+static inline bool
+MlpIsDateKind(MlpNumKind kind)
+{
+	return kind == MLP_NUM_DATE || kind == MLP_NUM_TIMESTAMP || kind == MLP_NUM_TIMESTAMPTZ;
+}
+
 /* A non-NULL Datum of the given kind as float8 (numeric may allocate). */
 static inline double
 MlpDatumToFloat8(Datum d, MlpNumKind kind)
