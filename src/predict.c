@@ -208,6 +208,17 @@ ResolveCall(FunctionCallInfo fcinfo)
 	return pc;
 }
 
+/* A NULL where the model has no fill value for feature j: an error naming name. */
+static void
+CheckFillable(const MlpModel *m, int j, const char *name)
+{
+	if (m->prep == NULL || m->prep->impute[j] != MLP_PREP_FILL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("feature \"%s\" is NULL", name),
+				 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
+}
+
 /*
  * A feature's value as the model expects it: a NULL takes the fitted fill
  * value where the feature was imputed in training (else an error), then
@@ -218,11 +229,7 @@ Prepare(const MlpModel *m, int j, bool isnull, double v)
 {
 	if (isnull)
 	{
-		if (m->prep == NULL || m->prep->impute[j] != MLP_PREP_FILL)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("feature \"%s\" is NULL", m->features[j]),
-					 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
+		CheckFillable(m, j, m->features[j]);
 		v = m->prep->fill[j];
 	}
 	else if (m->prep && m->prep->transform)
@@ -282,11 +289,8 @@ PrepareDate(const MlpModel *m, int i, double epoch, double *x)
 
 	if (!isnan(epoch))
 		(void) CheckFinite(in->name, epoch);
-	else if (m->prep == NULL || m->prep->impute[in->first] != MLP_PREP_FILL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("feature \"%s\" is NULL", in->name),
-				 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
+	else
+		CheckFillable(m, in->first, in->name);	/* named by its column, not a part */
 	MlpEncodeDate(in, epoch, x);
 	for (int k = 0; k < in->width; k++)
 		x[k] = Prepare(m, in->first + k, isnan(x[k]), isnan(x[k]) ? 0 : x[k]);
