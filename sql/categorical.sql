@@ -11,7 +11,8 @@ SELECT mlpipe_load_dataset('iris', 'ci');
 
 -- iris: species is found as a feature by itself
 SELECT deployed FROM mlpipe_train('c_iris', 'SELECT petal_length, petal_width, species, sepal_length FROM ci',
-    'sepal_length', 'ridge', hyperparams => '{"alpha": 1}', test_size => 0);
+    'sepal_length', 'ridge', hyperparams => '{"alpha": 1}', test_size => 0,
+    preprocess => '{"*": {"scale": "none"}}');
 SELECT feature, abs(coefficient - r.value) <= 1e-9 * greatest(abs(r.value), 1) AS agrees
 FROM mlpipe_coefficients('c_iris') c JOIN catref r ON r.model = 'iris' AND r.name = c.feature
 ORDER BY 1;
@@ -38,7 +39,8 @@ WHERE t.metric = 'mse' AND t.split = 'train'
 GROUP BY t.value;
 
 -- shops: 40 cities, 30 kept and "(other)"; color has NULLs in training
-SELECT deployed FROM mlpipe_train('c_shops', 'shops', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+SELECT deployed FROM mlpipe_train('c_shops', 'shops', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0,
+    preprocess => '{"*": {"scale": "none"}}');
 SELECT count(*) AS coefficients,
        bool_and(abs(coefficient - r.value) <= 1e-9 * greatest(abs(r.value), 1)) AS all_agree,
        count(*) FILTER (WHERE feature LIKE 'city=%') AS city_features,
@@ -57,7 +59,8 @@ ORDER BY 1;
 -- a number or boolean in jsonb is matched as written
 CREATE TYPE tint AS ENUM ('red', 'green', 'blue');
 CREATE TABLE shops2 AS SELECT x, city::varchar(10) AS city, color::tint AS color, y FROM shops;
-SELECT deployed FROM mlpipe_train('c_shops2', 'shops2', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+SELECT deployed FROM mlpipe_train('c_shops2', 'shops2', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0,
+    preprocess => '{"*": {"scale": "none"}}');
 SELECT bool_and(a.coefficient = b.coefficient) AS same_model, count(*)
 FROM mlpipe_coefficients('c_shops') a JOIN mlpipe_coefficients('c_shops2') b USING (feature);
 SELECT abs(mlpipe_predict('c_shops2', s) - mlpipe_predict('c_shops', '{"x": 10, "city": "c03", "color": "red"}'::jsonb)) < 1e-12 AS same_prediction
@@ -89,7 +92,7 @@ SELECT mlpipe_train('c_one', 'SELECT x, ''same''::text AS k, y FROM shops', 'y',
 
 -- the cap is configurable per column (or for all with "*")
 SELECT deployed FROM mlpipe_train('c_cap3', 'shops', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0,
-    preprocess => '{"city": {"encode": "onehot", "max_categories": 3}}');
+    preprocess => '{"*": {"scale": "none"}, "city": {"encode": "onehot", "max_categories": 3}}');
 SELECT count(*) AS coefficients,
        bool_and(abs(coefficient - r.value) <= 1e-9 * greatest(abs(r.value), 1)) AS all_agree,
        string_agg(feature, ', ' ORDER BY feature) AS features
@@ -167,11 +170,12 @@ WHERE e.metric = 'mse';
 -- sparse co-moments of one-hot columns equal the dense ones, also next to a
 -- column far from zero: the same model with the one-hot columns built by hand
 CREATE TABLE cfar AS SELECT x + 1e9 AS x, color, y FROM shops;
-SELECT deployed FROM mlpipe_train('c_far', 'cfar', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+SELECT deployed FROM mlpipe_train('c_far', 'cfar', 'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0,
+    preprocess => '{"*": {"scale": "none"}}');
 SELECT deployed FROM mlpipe_train('c_far_dense', $$SELECT x,
     coalesce((color = 'red')::int, 0)::float8 AS "color=red", coalesce((color = 'green')::int, 0)::float8 AS "color=green",
     coalesce((color = 'blue')::int, 0)::float8 AS "color=blue", (color IS NULL)::int::float8 AS "color IS NULL", y FROM cfar$$,
-    'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0);
+    'y', 'ridge', hyperparams => '{"alpha": 0.5}', test_size => 0, preprocess => '{"*": {"scale": "none"}}');
 SELECT count(*) AS coefficients,
        bool_and(abs(a.coefficient - b.coefficient) <= 1e-9 * greatest(abs(b.coefficient), 1)) AS same
 FROM mlpipe_coefficients('c_far') a JOIN mlpipe_coefficients('c_far_dense') b USING (feature);

@@ -61,7 +61,7 @@ CREATE TABLE dten AS SELECT g, CASE WHEN g % 8 = 0 THEN NULL ELSE ts END AS ts, 
 CREATE VIEW dten_parts AS SELECT p.* FROM dte_parts p JOIN dten USING (g) WHERE dten.ts IS NOT NULL
 UNION ALL
 SELECT NULL, NULL, NULL, NULL, NULL, NULL, x, y, g FROM dten WHERE ts IS NULL;
-SELECT mlpipe_train('d_null', 'SELECT ts, x, y FROM dten', 'y', test_size => 0);
+SELECT mlpipe_train('d_null', 'SELECT ts, x, y FROM dten', 'y', test_size => 0, preprocess => '{"*": {"impute": "error"}}');
 SELECT deployed FROM mlpipe_train('d_null', 'SELECT ts, x, y FROM dten', 'y', 'ridge', test_size => 0,
     preprocess => '{"*": {"impute": "mean", "scale": "standard"}}');
 SELECT deployed FROM mlpipe_train('d_nref', 'dten_parts', 'y', 'ridge', test_size => 0, exclude => ARRAY['g', 'ts:year'],

@@ -49,7 +49,7 @@ SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, b, c, y FROM t LIMIT 3'
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, 5 AS k, y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, 5.0 AS y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, NULL::float8 AS b, y FROM t', 'y')$$);
-SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, CASE WHEN n % 10 = 0 THEN NULL ELSE b END AS b, y FROM t', 'y')$$);
+SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, CASE WHEN n % 10 = 0 THEN NULL ELSE b END AS b, y FROM t', 'y', preprocess => '{"*": {"impute": "error"}}')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, CASE WHEN n = 7 THEN ''NaN''::float8 ELSE b END AS b, y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, CASE WHEN n = 9 THEN ''-Infinity''::float8 ELSE b END AS b, y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, b, CASE WHEN n = 3 THEN ''NaN''::numeric ELSE y::numeric END AS y FROM t', 'y')$$);
@@ -99,7 +99,8 @@ SELECT (SELECT count(*) FROM mlpipe.projects) = projects AS no_projects,
 FROM counts;
 
 -- a model to score against
-SELECT deployed FROM mlpipe_train('e', 't', 'y', exclude => ARRAY['label', 'n']);
+SELECT deployed FROM mlpipe_train('e', 't', 'y', exclude => ARRAY['label', 'n'],
+    preprocess => '{"*": {"impute": "error"}}');
 -- predict: missing features, NULLs, wrong types and lengths
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', '{"a": 1, "b": 2}'::jsonb)$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('e', '{"a": 1, "b": 2, "c": null}'::jsonb)$$);

@@ -18,7 +18,8 @@ FROM (VALUES ('linear_regression', '{}'),
              ('elastic_net', '{"alpha": 0.5, "l1_ratio": 0.7, "tol": 1e-12, "max_iter": 1000000}'))
      AS v(alg, hp),
 LATERAL mlpipe_train('diabetes_' || v.alg, 'diabetes', 'target', v.alg,
-                     hyperparams => v.hp::jsonb, test_size => 0) AS t;
+                     hyperparams => v.hp::jsonb, test_size => 0,
+                     preprocess => '{"*": {"scale": "none"}}') AS t;
 SELECT project, version, algorithm, task, deployed, metrics ? 'test' AS has_test
 FROM trained ORDER BY model_id;
 

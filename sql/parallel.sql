@@ -64,7 +64,7 @@ RESET min_parallel_table_scan_size;
 -- errors found by a worker reach the caller, and nothing is stored
 UPDATE wide SET d = NULL WHERE i % 1000 = 0;
 SET min_parallel_table_scan_size = 0;
-SELECT model_id FROM mlpipe_train('par_null', 'wide', 'y', exclude => ARRAY['i']);
+SELECT model_id FROM mlpipe_train('par_null', 'wide', 'y', exclude => ARRAY['i'], preprocess => '{"*": {"impute": "error"}}');
 UPDATE wide SET d = 'NaN' WHERE i = 59999;
 SELECT model_id FROM mlpipe_train('par_nan', 'wide', 'y', exclude => ARRAY['i', 'flag']);
 SELECT model_id FROM mlpipe_train('par_const', 'SELECT * FROM wide', 'y', features => ARRAY['missing']);

@@ -8,8 +8,8 @@ CREATE TABLE pref (pipeline text, name text, value float8);
 \copy pref FROM 'test/reference/prep_coef.csv' WITH (FORMAT csv, HEADER)
 SELECT count(*) FILTER (WHERE bmi IS NULL) AS bmi_nulls, count(*) FILTER (WHERE s5 IS NULL) AS s5_nulls FROM dn;
 
--- without an imputation, NULLs are an error as before
-SELECT mlpipe_train('p_none', 'dn', 'target', test_size => 0);
+-- impute "error": NULLs are an error (the default imputes the mean)
+SELECT mlpipe_train('p_none', 'dn', 'target', test_size => 0, preprocess => '{"*": {"impute": "error"}}');
 
 CREATE TABLE prep_runs AS
 SELECT v.pipeline, t.model_id
@@ -33,6 +33,15 @@ SELECT r.pipeline, r.name, abs(c.coefficient - r.value) <= 1e-7 * greatest(abs(r
 FROM pref r JOIN prep_runs u USING (pipeline)
 JOIN LATERAL mlpipe_coefficients(u.model_id) c ON c.feature = r.name
 ORDER BY 1, 2;
+
+-- without a preprocess argument a linear model imputes the mean and
+-- standardises: the same model as the explicit pipeline checked above
+CREATE TABLE p_default_run AS
+SELECT * FROM mlpipe_train('p_default', 'dn', 'target', 'ridge', hyperparams => '{"alpha": 10}', test_size => 0);
+SELECT count(*) AS coefficients,
+       bool_and(abs(a.coefficient - b.coefficient) <= 1e-12 * greatest(abs(b.coefficient), 1)) AS default_is_mean_standard
+FROM mlpipe_coefficients((SELECT model_id FROM p_default_run)) a
+JOIN mlpipe_coefficients((SELECT model_id FROM prep_runs WHERE pipeline = 'mean_standard_ridge')) b USING (feature);
 
 -- predictions of ten rows (nine with NULLs) agree, by row, jsonb and array
 CREATE TABLE dn10 AS SELECT row_number() OVER () AS i, * FROM dn;

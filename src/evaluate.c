@@ -85,6 +85,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	spec.target = pstrdup(model->target);
 	spec.features = features;
 	spec.split = MLP_SPLIT_RANDOM;
+	spec.from_model = true;
 	/*
 	 * NULLs of imputed features are kept (as NaN) and filled below; rows
 	 * with a NULL in a feature dropped in training are left out again.

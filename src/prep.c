@@ -297,6 +297,40 @@ MlpPrepFor(List *specs, const char *column)
 	return out;
 }
 
+/*
+ * The automatic preprocessing of linear models, under what the user gave:
+ * "*" imputes the mean and standardises unless it says otherwise (as
+ * BigQuery ML does), so NULLs and scales work without a preprocess
+ * argument.  Written out in the stored training spec.
+ */
+List *
+MlpPrepDefaults(List *specs)
+{
+	MlpPrepSpec *all = NULL;
+	ListCell   *lc;
+
+	foreach(lc, specs)
+		if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, "*") == 0)
+			all = lfirst(lc);
+	if (all == NULL)
+	{
+		all = palloc0(sizeof(MlpPrepSpec));
+		all->column = pstrdup("*");
+		specs = lappend(specs, all);
+	}
+	if (!all->has_impute)
+	{
+		all->impute = MLP_IMPUTE_MEAN;
+		all->has_impute = true;
+	}
+	if (!all->has_scale)
+	{
+		all->scale = MLP_SCALE_STANDARD;
+		all->has_scale = true;
+	}
+	return specs;
+}
+
 /* Whether any step needs quantiles (median, robust): one process then. */
 bool
 MlpPrepNeedsQuantiles(List *specs)

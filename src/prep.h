@@ -78,6 +78,7 @@ typedef struct MlpPrep
 } MlpPrep;
 
 extern List *MlpParsePrep(Jsonb *js);
+extern List *MlpPrepDefaults(List *specs);
 extern const MlpPrepSpec *MlpPrepFor(List *specs, const char *column);
 extern char *MlpPrepJson(List *specs);
 extern bool MlpPrepNeedsQuantiles(List *specs);

@@ -474,7 +474,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			MlpDateKindOf(a->atttypid) == MLP_NUM_NONE;
 
 		foreach(lc, spec->prep)
-			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0)
+			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0 &&
+				!spec->from_model)
 				own = lfirst(lc);
 		/* a column's own settings must fit its kind; "*" reaches each kind with its part */
 		if (own && categorical && (own->has_impute || own->has_scale ||
@@ -1132,6 +1133,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	ds->is_test = r->sink.is_test;
 	ds->order = r->sink.order;
 	ds->dropped = r->sink.dropped;
+	ds->nnull = r->sink.nnull;
 	ds->cats = r->sink.cats;
 	ds->ntest = r->sink.ntest;
 	ds->min = r->sink.min;

@@ -88,6 +88,7 @@ typedef struct MlpSourceSpec
 	List	   *features;		/* of char *; NIL = every other column */
 	List	   *exclude;		/* of char * */
 	List	   *prep;			/* of MlpPrepSpec *, see prep.h */
+	bool		from_model;		/* prep comes from a model: its caller checks kinds */
 } MlpSourceSpec;
 
 /* which attributes of a row type feed which matrix columns */
@@ -164,6 +165,7 @@ typedef struct MlpDataset
 	double	   *max;
 	double	   *order;			/* ORDER split: the column's value per row */
 	int64		dropped;		/* rows left out for a NULL (impute drop) */
+	int64	   *nnull;			/* per column: NULLs (categorical: 0) */
 	MlpCategories **cats;		/* per column; NULL unless categorical */
 	int			p;
 	char	  **names;			/* p + 1 column names */

@@ -154,37 +154,28 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 	memcpy(types, enc->feature_types, sizeof(char *) * nf);
 	names[nf] = cols->names[cols->p];
 	types[nf] = cols->types[cols->p];
-	for (int j = 0; j <= nf; j++)
+	/* features are judged by the preprocessing; the target keeps its range */
+	for (int j = 0; j < nf; j++)
 	{
-		const double *c = MLP_COL(&out, j);
-		double		lo = INFINITY;
-		double		hi = -INFINITY;
-
-		/* one-hot columns (two or more a group) hold both 0 and 1 */
-		if (j < nf && enc->onehot[j])
-		{
-			min[j] = 0;
-			max[j] = 1;
-			continue;
-		}
-		CHECK_FOR_INTERRUPTS();
-		for (int64 i = 0; i < out.nrows; i++)
-			if (!isnan(c[i]))
-			{
-				lo = Min(lo, c[i]);
-				hi = Max(hi, c[i]);
-			}
-		min[j] = lo;
-		max[j] = hi;
+		min[j] = -INFINITY;
+		max[j] = INFINITY;
 	}
-	/* a numeric feature keeps its NULL handling, one-hot ones have none */
+	min[nf] = ds->min[cols->p];
+	max[nf] = ds->max[cols->p];
+	/*
+	 * A numeric feature keeps its NULL handling and count (a date's parts
+	 * are NULL where the date is), one-hot ones have neither.
+	 */
 	{
 		int		   *impute = palloc0(sizeof(int) * (nf + 1));
 
 		for (int i = 0; i < enc->ninputs; i++)
 			if (!enc->inputs[i].categorical)
 				for (int k = 0; k < enc->inputs[i].width; k++)
+				{
 					impute[enc->inputs[i].first + k] = cols->impute[i];
+					nnull[enc->inputs[i].first + k] = ds->nnull[i];
+				}
 		cols->impute = impute;
 	}
 	cols->p = nf;
@@ -216,7 +207,6 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 {
 	Oid			relid = MlpSourceTable(spec->source);
 	MlpDataset *ds;
-	int64	   *nonull;
 
 	memset(rows, 0, sizeof(*rows));
 	/*
@@ -248,10 +238,9 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 	if (spec->split == MLP_SPLIT_ORDER)
 		rows->part.ntest = ds->ntest =
 			MlpOrderSplit(ds->order, ds->m.nrows, test_size, ds->is_test);
-	nonull = palloc0(sizeof(int64) * ds->m.ncols);
 	SummaryInit(&rows->sum, ds->m.ncols);
 	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
-			   nonull, ds->min, ds->max);
+			   ds->nnull, ds->min, ds->max);
 	rows->sum.dropped = ds->dropped;
 	if (ds->cols.any_encoded)
 		EncodeRows(rows, ds);
@@ -269,30 +258,17 @@ RowsResidual(void *arg, const double *coef, double *g)
 		PartResidual(&rows->part, rows->center, coef, g);
 }
 
-/*
- * Refuse constant columns: they carry no information and break scaling.
- * With preprocessing, features are judged after imputation (FitPrep).
- */
+/* Refuse a constant target; constant features are refused by the preprocessing. */
 static void
-CheckNotConstant(const TrainRows *rows, bool features)
+CheckTargetNotConstant(const TrainRows *rows)
 {
-	const MlpColumns *cols = &rows->cols;
+	int			t = rows->cols.p;
 
-	for (int j = features ? 0 : cols->p; j <= cols->p; j++)
-	{
-		if (rows->sum.min[j] != rows->sum.max[j])
-			continue;
-		if (j == cols->p)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("target column \"%s\" is constant", cols->names[j]),
-					 errdetail("Every row has the value %g.", rows->sum.min[j])));
+	if (rows->sum.min[t] == rows->sum.max[t])
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("feature column \"%s\" is constant", cols->names[j]),
-				 errdetail("Every row has the value %g.", rows->sum.min[j]),
-				 errhint("Leave it out with exclude => ARRAY['%s'].", cols->names[j])));
-	}
+				 errmsg("target column \"%s\" is constant", rows->cols.names[t]),
+				 errdetail("Every row has the value %g.", rows->sum.min[t])));
 }
 
 /* Store a split's metrics as rows and as a JSON object. */
@@ -379,15 +355,26 @@ SortedMode(const double *v, int64 n)
 	return best;
 }
 
+/* the preprocessing being fitted, until the co-moments finish it */
+typedef struct PrepFit
+{
+	MlpPrep    *prep;
+	MlpScale   *scale;			/* per feature: the scaler asked for */
+	bool	   *mean_later;		/* mean of a column without NULLs: from co-moments */
+	bool		ranged;			/* the fill pass ran and refused constants */
+} PrepFit;
+
 /*
  * Fit the preprocessing on the training rows and apply the imputation to
  * the loaded rows: fills from the training values (mean, median) or given
  * (constant), then the scalers' centre and scale from the training rows
  * after imputation (scikit-learn's definitions; a zero scale becomes 1).
- * The co-moments computed afterwards see the imputed data.
+ * The co-moments computed afterwards see the imputed data.  Passes over
+ * the rows are skipped where they would change nothing: a column without
+ * NULLs needs no fill, and its mean comes with the co-moments.
  */
-static MlpPrep *
-FitPrep(TrainRows *rows, List *specs)
+static void
+FitPrep(TrainRows *rows, List *specs, PrepFit *fit)
 {
 	int			p = rows->cols.p;
 	MlpPrep    *prep = palloc0(sizeof(MlpPrep));
@@ -398,14 +385,20 @@ FitPrep(TrainRows *rows, List *specs)
 	double	   *tmax = palloc(sizeof(double) * p);
 	double	   *tabs = palloc(sizeof(double) * p);
 	bool		any_mean = false;
+	bool		need_pass = false;
 
 	prep->p = p;
 	prep->impute = palloc0(p);	/* MLP_PREP_ERROR */
 	prep->fill = palloc(sizeof(double) * p);
 	prep->center = palloc0(sizeof(double) * p);
 	prep->scale = palloc(sizeof(double) * p);
+	fit->prep = prep;
+	fit->scale = palloc0(sizeof(MlpScale) * p);
+	fit->mean_later = palloc0(sizeof(bool) * p);
 	for (int j = 0; j < p; j++)
 	{
+		bool		has_null = rows->sum.nnull[j] > 0;
+
 		/* one-hot features are neither imputed nor scaled */
 		ps[j] = (rows->enc && rows->enc->onehot[j]) ? NULL :
 			MlpPrepFor(specs, rows->enc ?
@@ -413,7 +406,6 @@ FitPrep(TrainRows *rows, List *specs)
 					   rows->cols.names[j]);
 		prep->fill[j] = NAN;
 		prep->scale[j] = 1.0;
-		any_mean |= (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN);
 		/* "*" reaches a date's parts with neither a transform nor a constant */
 		if (ps[j] && rows->enc && MlpInputIsDate(&rows->enc->inputs[rows->enc->input_of[j]]) &&
 			(ps[j]->transform != MLP_TRANSFORM_NONE || ps[j]->impute == MLP_IMPUTE_CONSTANT))
@@ -426,6 +418,14 @@ FitPrep(TrainRows *rows, List *specs)
 				copy->impute = MLP_IMPUTE_ERROR;
 			ps[j] = copy;
 		}
+		fit->scale[j] = ps[j] ? ps[j]->scale : MLP_SCALE_NONE;
+		if (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN)
+		{
+			fit->mean_later[j] = !has_null;
+			any_mean |= has_null;
+		}
+		need_pass |= has_null || fit->scale[j] == MLP_SCALE_MINMAX ||
+			fit->scale[j] == MLP_SCALE_MAXABS;
 		if (ps[j] && ps[j]->transform != MLP_TRANSFORM_NONE)
 		{
 			if (prep->transform == NULL)
@@ -437,6 +437,7 @@ FitPrep(TrainRows *rows, List *specs)
 			prep->transform[j] = (uint8) ps[j]->transform;
 			prep->lo[j] = ps[j]->clip_lo;
 			prep->hi[j] = ps[j]->clip_hi;
+			need_pass = true;	/* the transform moves the range */
 		}
 	}
 
@@ -460,8 +461,10 @@ FitPrep(TrainRows *rows, List *specs)
 	{
 		MlpImpute	imp = ps[j] ? ps[j]->impute : MLP_IMPUTE_ERROR;
 
-		if (imp == MLP_IMPUTE_MEAN || imp == MLP_IMPUTE_MEDIAN ||
-			imp == MLP_IMPUTE_MOST_FREQUENT)
+		if (fit->mean_later[j])
+			prep->impute[j] = MLP_PREP_FILL;
+		else if (imp == MLP_IMPUTE_MEAN || imp == MLP_IMPUTE_MEDIAN ||
+				 imp == MLP_IMPUTE_MOST_FREQUENT)
 		{
 			int64		n = 0;
 			double	   *v = NULL;
@@ -491,25 +494,29 @@ FitPrep(TrainRows *rows, List *specs)
 		else if (imp == MLP_IMPUTE_DROP)
 			prep->impute[j] = MLP_PREP_DROP;
 	}
-	if (rows->par)
-		MlpParallelApplyFill(rows->par, prep->fill, tmin, tmax, tabs);
-	else
-		PartApplyFill(&rows->part, prep->fill, tmin, tmax, tabs);
+	fit->ranged = need_pass;
+	if (need_pass)
+	{
+		if (rows->par)
+			MlpParallelApplyFill(rows->par, prep->fill, tmin, tmax, tabs);
+		else
+			PartApplyFill(&rows->part, prep->fill, tmin, tmax, tabs);
 
-	/* constant columns, judged on the training rows after imputation */
-	for (int j = 0; j < p; j++)
-		if (tmin[j] == tmax[j])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("feature column \"%s\" is constant in the training rows",
-							rows->cols.names[j]),
-					 errdetail("After imputation every training row has the value %g.", tmin[j]),
-					 errhint("Leave it out with exclude => ARRAY['%s'].", rows->cols.names[j])));
+		/* constant columns, judged on the training rows after imputation */
+		for (int j = 0; j < p; j++)
+			if (tmin[j] == tmax[j])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("feature column \"%s\" is constant in the training rows",
+								rows->cols.names[j]),
+						 errdetail("After imputation every training row has the value %g.", tmin[j]),
+						 errhint("Leave it out with exclude => ARRAY['%s'].", rows->cols.names[j])));
+	}
 
 	/* scalers that need no co-moments; standard waits for them */
 	for (int j = 0; j < p; j++)
 	{
-		MlpScale	sc = ps[j] ? ps[j]->scale : MLP_SCALE_NONE;
+		MlpScale	sc = fit->scale[j];
 
 		if (sc == MLP_SCALE_MINMAX)
 		{
@@ -531,7 +538,54 @@ FitPrep(TrainRows *rows, List *specs)
 		if (prep->impute[j] != MLP_PREP_FILL)
 			prep->fill[j] = 0;	/* stored, never used */
 	}
-	return prep;
+}
+
+/*
+ * Whether a training variance is rounding noise around a constant:
+ * scikit-learn's test in StandardScaler.
+ */
+static bool
+VarianceIsNoise(double var, double mean, double n)
+{
+	double		eps = DBL_EPSILON;
+	double		bound = n * eps * var + (n * mean * eps) * (n * mean * eps);
+
+	return !(var > bound && isfinite(var));
+}
+
+/*
+ * What the preprocessing takes from the training co-moments: the means
+ * of columns without NULLs (their fill), and, where no pass found the
+ * ranges, the refusal of constant columns.
+ */
+static void
+FinishPrep(PrepFit *fit, const double *st, char **names)
+{
+	int			k = COMOM_K(st);
+	double		n = COMOM_N(st);
+	const double *mean = COMOM_MEAN(st);
+	const double *C = COMOM_C(st);
+
+	/* the target's overflow is the solver's to report */
+	for (int j = 0; j < k - 1; j++)
+	{
+		double		var = C[(Size) j * k + j] / n;
+
+		if (fit->mean_later[j])
+			fit->prep->fill[j] = mean[j];
+		if (!isfinite(var) || !isfinite(mean[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("feature column \"%s\" has values too large for float8 arithmetic", names[j]),
+					 errdetail("Its variance over the training rows overflows."),
+					 errhint("Rescale the feature in a source query.")));
+		if (!fit->ranged && VarianceIsNoise(var, mean[j], n))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature column \"%s\" is constant in the training rows", names[j]),
+					 errdetail("Every training row has the value %g.", mean[j]),
+					 errhint("Leave it out with exclude => ARRAY['%s'].", names[j])));
+	}
 }
 
 /*
@@ -540,9 +594,9 @@ FitPrep(TrainRows *rows, List *specs)
  * mean' = (mean - centre) / scale, C'_ij = C_ij / (scale_i scale_j).
  */
 static void
-ScaleComoments(double *st, MlpPrep *prep, List *specs, char **names,
-			   const bool *onehot)
+ScaleComoments(double *st, const PrepFit *fit)
 {
+	MlpPrep    *prep = fit->prep;
 	int			k = COMOM_K(st);
 	int			p = k - 1;
 	double		n = COMOM_N(st);
@@ -551,17 +605,12 @@ ScaleComoments(double *st, MlpPrep *prep, List *specs, char **names,
 
 	for (int j = 0; j < p; j++)
 	{
-		const MlpPrepSpec *ps = (onehot && onehot[j]) ? NULL : MlpPrepFor(specs, names[j]);
-
-		if (ps && ps->scale == MLP_SCALE_STANDARD)
+		if (fit->scale[j] == MLP_SCALE_STANDARD)
 		{
 			double		var = C[(Size) j * k + j] / n;
-			double		eps = DBL_EPSILON;
-			double		bound = n * eps * var + (n * mean[j] * eps) * (n * mean[j] * eps);
 
-			/* scikit-learn's test for a constant feature: rounding noise */
 			prep->center[j] = mean[j];
-			prep->scale[j] = (var > bound && isfinite(var)) ? sqrt(var) : 1.0;
+			prep->scale[j] = VarianceIsNoise(var, mean[j], n) ? 1.0 : sqrt(var);
 		}
 	}
 	for (int j = 0; j < k; j++)
@@ -655,6 +704,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	double		test_ms[REGM_LEN];
 	MlpModel	model;
 	MlpPrep    *prep = NULL;
+	PrepFit		pfit;
 	ScaledResidual sres;
 	TimestampTz start = GetCurrentTimestamp();
 	double		seconds;
@@ -683,8 +733,9 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("seed must not be NULL")));
 	seed = PG_GETARG_INT64(11);
+	memset(&spec, 0, sizeof(spec));
 	MlpParseSplit(split, &spec);
-	spec.prep = MlpParsePrep(prepjson);
+	spec.prep = MlpPrepDefaults(MlpParsePrep(prepjson));
 
 	if (project[0] == '\0' || pg_mbstrlen(project) > NAMEDATALEN * 4)
 		ereport(ERROR,
@@ -741,7 +792,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("source has no rows")));
-	CheckNotConstant(&rows, spec.prep == NIL);
+	CheckTargetNotConstant(&rows);
 	ntest = rows.sum.ntest;
 	ntrain = rows.sum.nrows - ntest;
 	if (ntrain <= rows.cols.p)
@@ -757,8 +808,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				 errhint("Use more rows or a larger test_size.")));
 
 	/* preprocessing, fitted on the training rows */
-	if (spec.prep != NIL)
-		prep = FitPrep(&rows, spec.prep);
+	FitPrep(&rows, spec.prep, &pfit);
+	prep = pfit.prep;
 
 	/* fit from the training co-moments */
 	k = rows.cols.ncols;
@@ -771,13 +822,10 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	/* the residual works in the data's own units, centred on its means */
 	rows.center = palloc(sizeof(double) * k);
 	memcpy((double *) rows.center, COMOM_MEAN(train_st), sizeof(double) * k);
-	if (prep)
-	{
-		sres.rows = &rows;
-		sres.prep = prep;
-		ScaleComoments(train_st, prep, spec.prep, rows.cols.names,
-					   rows.enc ? rows.enc->onehot : NULL);
-	}
+	FinishPrep(&pfit, train_st, rows.cols.names);
+	sres.rows = &rows;
+	sres.prep = prep;
+	ScaleComoments(train_st, &pfit);
 	memset(&model, 0, sizeof(model));
 	model.est = est;
 	model.task = est->task;
@@ -788,22 +836,20 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	model.target_type = rows.cols.types[rows.cols.p];
 	model.prep = prep;
 	model.enc = rows.enc;
-	model.state = prep ?
-		est->fit_stats(est, train_st, hp, RowsResidualScaled, &sres) :
-		est->fit_stats(est, train_st, hp, RowsResidual, &rows);
+	model.state = est->fit_stats(est, train_st, hp, RowsResidualScaled, &sres);
 	seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
 
 	/* evaluate */
 	if (rows.par)
 	{
 		MlpParallelEvaluate(rows.par, est, model.state,
-							prep ? prep->center : NULL, prep ? prep->scale : NULL,
+							prep->center, prep->scale,
 							train_ms, test_ms);
 		MlpParallelEnd(rows.par);
 	}
 	else
 		PartEvaluate(&rows.part, est, model.state,
-					 prep ? prep->center : NULL, prep ? prep->scale : NULL,
+					 prep->center, prep->scale,
 					 train_ms, test_ms);
 	train_m = RegMetricsFinal(train_ms);
 	if (ntest > 0)
