@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "part.h"
+#include "select.h"
 #include "prep.h"
 #include "source.h"
 
@@ -52,6 +53,8 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	MlpSourceSpec spec;
 	MlpDataset *ds;
 	MlpPart		part;
+	const double *center;
+	const double *scale;
 	double		met[REGM_LEN];
 	double		unused[REGM_LEN];
 	MlpRegMetrics m;
@@ -78,7 +81,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 		for (int i = 0; i < model->enc->ninputs; i++)
 			features = lappend(features, pstrdup(model->enc->inputs[i].name));
 	else
-		for (int j = 0; j < model->nfeatures; j++)
+		for (int j = 0; j < (model->poly ? model->poly->nbase : model->nfeatures); j++)
 			features = lappend(features, pstrdup(model->features[j]));
 	memset(&spec, 0, sizeof(spec));
 	spec.source = source;
@@ -91,7 +94,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	 * with a NULL in a feature dropped in training are left out again.
 	 */
 	if (model->prep)
-		for (int j = 0; j < model->nfeatures; j++)
+		for (int j = 0; j < (model->poly ? model->poly->nbase : model->nfeatures); j++)
 			if (model->prep->impute[j] != MLP_PREP_ERROR &&
 				!(model->enc && j > 0 &&
 				  model->enc->input_of[j] == model->enc->input_of[j - 1]))
@@ -146,7 +149,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	{
 		/* the model's own categories, matched by text */
 		MlpEncodeMatrix(model->enc, &ds->cols, ds->cats, &ds->m, &part.m);
-		part.p = model->nfeatures;
+		part.p = model->enc->nfeatures;
 	}
 	part.is_test = ds->is_test;
 	part.ntest = 0;
@@ -160,9 +163,38 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 			fill[j] = (model->prep->impute[j] == MLP_PREP_FILL) ? model->prep->fill[j] : NAN;
 		PartApplyFill(&part, fill, t, t + part.p, t + 2 * part.p);
 	}
-	PartEvaluate(&part, model->est, model->state,
-				 model->prep ? model->prep->center : NULL,
-				 model->prep ? model->prep->scale : NULL, met, unused);
+	if (model->poly)
+	{
+		/* the products of the imputed values, as in training */
+		MlpMatrix	withpoly;
+
+		MlpPolyMatrix(model->poly, &part.m, &withpoly);
+		part.m = withpoly;
+		part.p = model->nfeatures;
+	}
+	center = model->prep ? model->prep->center : NULL;
+	scale = model->prep ? model->prep->scale : NULL;
+	if (model->selected)
+	{
+		/* the features the estimator sees, with their scaling */
+		int			k = model->nselected;
+
+		MlpKeepColumns(&part, model->selected, k);
+		if (center)
+		{
+			double	   *c = palloc(sizeof(double) * k);
+			double	   *s = palloc(sizeof(double) * k);
+
+			for (int i = 0; i < k; i++)
+			{
+				c[i] = center[model->selected[i]];
+				s[i] = scale[model->selected[i]];
+			}
+			center = c;
+			scale = s;
+		}
+	}
+	PartEvaluate(&part, model->est, model->state, center, scale, met, unused);
 	m = RegMetricsFinal(met);
 
 	if (SPI_connect() != SPI_OK_CONNECT)

@@ -17,10 +17,14 @@
 
 /* first byte of the optional preprocessing block of the feature section */
 #define MLP_PREP_MARKER 0x50
-/* first byte of the optional encoding block that follows it */
+/* first byte of the optional block of products that follows it */
+#define MLP_POLY_MARKER 0x4D
+/* first byte of the optional encoding block that follows those */
 #define MLP_ENC_MARKER 0x43
-/* first byte of the optional transform block, last of the three */
+/* first byte of the optional transform block */
 #define MLP_TRANSFORM_MARKER 0x54
+/* first byte of the optional block of selected features, the last one */
+#define MLP_SELECT_MARKER 0x53
 
 /* realloc() semantics over palloc, huge allocations allowed. */
 static void *
@@ -61,6 +65,18 @@ MlpModelSerialize(const MlpModel *m)
 			mlp_put_f64(&w, m->prep->scale[j]);
 		}
 	}
+	if (m->poly)
+	{
+		/* optional: the products, after the other features */
+		mlp_put_u8(&w, MLP_POLY_MARKER);
+		mlp_put_u32(&w, (uint32) m->poly->nterms);
+		for (int t = 0; t < m->poly->nterms; t++)
+		{
+			mlp_put_u8(&w, m->poly->degree[t]);
+			for (int k = 0; k < m->poly->degree[t]; k++)
+				mlp_put_u32(&w, (uint32) MLP_POLY_FACTOR(m->poly, t, k));
+		}
+	}
 	if (m->enc)
 	{
 		/* optional: the input columns and their one-hot categories */
@@ -93,6 +109,14 @@ MlpModelSerialize(const MlpModel *m)
 			mlp_put_f64(&w, m->prep->lo[j]);
 			mlp_put_f64(&w, m->prep->hi[j]);
 		}
+	}
+	if (m->selected)
+	{
+		/* optional: the features the estimator sees, ascending */
+		mlp_put_u8(&w, MLP_SELECT_MARKER);
+		mlp_put_u32(&w, (uint32) m->nselected);
+		for (int i = 0; i < m->nselected; i++)
+			mlp_put_u32(&w, (uint32) m->selected[i]);
 	}
 	mlp_end_section(&w);
 
@@ -197,10 +221,57 @@ ReadTransforms(MlpCursor *c, MlpModel *m)
 		if (prep->transform[j] > MLP_TRANSFORM_CLIP ||
 			(prep->transform[j] == MLP_TRANSFORM_CLIP &&
 			 !(isfinite(prep->lo[j]) && isfinite(prep->hi[j]) && prep->lo[j] < prep->hi[j])) ||
-			(prep->transform[j] != MLP_TRANSFORM_NONE && m->enc &&
+			(prep->transform[j] != MLP_TRANSFORM_NONE && m->poly && j >= m->poly->nbase) ||
+			(prep->transform[j] != MLP_TRANSFORM_NONE && m->enc && j < m->enc->nfeatures &&
 			 m->enc->inputs[m->enc->input_of[j]].kind != MLP_INPUT_NUMERIC))
 			Corrupt("feature section has invalid transform values");
 	}
+}
+
+/*
+ * The optional block of products: each of 2 or 3 ascending factors among
+ * the features before the products, named as MlpPolyName names it, with
+ * no NULL handling of its own (it is computed, never NULL).
+ */
+static MlpPoly *
+ReadPoly(MlpCursor *c, const MlpModel *m)
+{
+	MlpPoly    *poly = palloc0(sizeof(MlpPoly));
+	uint8		marker;
+	uint32		nt;
+
+	if (!mlp_get_u8(c, &marker) || marker != MLP_POLY_MARKER ||
+		!mlp_get_u32(c, &nt) || nt == 0 || nt >= (uint32) m->nfeatures ||
+		c->len - c->pos < (Size) nt * 9)
+		Corrupt("feature section has a bad block of products");
+	poly->nterms = (int) nt;
+	poly->nbase = m->nfeatures - (int) nt;
+	poly->degree = palloc(nt);
+	poly->factor = palloc(sizeof(int) * MLP_POLY_MAX_DEGREE * nt);
+	for (uint32 t = 0; t < nt; t++)
+	{
+		uint8		d;
+		char	   *want;
+
+		if (!mlp_get_u8(c, &d) || d < 2 || d > MLP_POLY_MAX_DEGREE)
+			Corrupt("feature section has a bad block of products");
+		poly->degree[t] = d;
+		for (int k = 0; k < MLP_POLY_MAX_DEGREE; k++)
+		{
+			uint32		f = 0;
+
+			if (k < d && (!mlp_get_u32(c, &f) || f >= (uint32) poly->nbase ||
+						  (k > 0 && (int) f < MLP_POLY_FACTOR(poly, t, k - 1))))
+				Corrupt("feature section has a bad block of products");
+			MLP_POLY_FACTOR(poly, t, k) = k < d ? (int) f : -1;
+		}
+		want = MlpPolyName(poly, (int) t, m->features);
+		if (strcmp(want, m->features[poly->nbase + t]) != 0 ||
+			(m->prep && (m->prep->impute[poly->nbase + t] != MLP_PREP_ERROR)))
+			Corrupt("block of products does not match the features");
+		pfree(want);
+	}
+	return poly;
 }
 
 /*
@@ -215,13 +286,14 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 	uint8		marker;
 	uint32		ni;
 	int			first = 0;
+	int			nbase = m->poly ? m->poly->nbase : m->nfeatures;
 
 	if (!mlp_get_u8(c, &marker) || marker != MLP_ENC_MARKER ||
-		!mlp_get_u32(c, &ni) || ni == 0 || ni > (uint32) m->nfeatures)
+		!mlp_get_u32(c, &ni) || ni == 0 || ni > (uint32) nbase)
 		Corrupt("feature section has a bad encoding block");
 	enc->ninputs = (int) ni;
 	enc->inputs = palloc0(sizeof(MlpInput) * ni);
-	enc->nfeatures = m->nfeatures;
+	enc->nfeatures = nbase;
 	enc->features = m->features;
 	enc->feature_types = m->feature_types;
 	enc->onehot = palloc0(sizeof(bool) * m->nfeatures);
@@ -250,7 +322,7 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 		}
 		if (in->categorical)
 		{
-			if (!mlp_get_u32(c, &ncat) || ncat > (uint32) m->nfeatures)
+			if (!mlp_get_u32(c, &ncat) || ncat > (uint32) nbase)
 				Corrupt("feature section has a bad encoding block");
 			in->ncat = (int) ncat;
 			in->cats = palloc(sizeof(char *) * Max(ncat, 1));
@@ -270,7 +342,7 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 				if (strcmp(in->cats[in->sorted[k - 1]], in->cats[in->sorted[k]]) == 0)
 					Corrupt("feature section has a bad encoding block");
 		}
-		if (in->width > m->nfeatures - first)
+		if (in->width > nbase - first)
 			Corrupt("encoding does not match the features");
 		if (in->kind == MLP_INPUT_NUMERIC && strcmp(in->name, m->features[first]) != 0)
 			Corrupt("encoding does not match the features");
@@ -304,9 +376,38 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 		}
 		first += in->width;
 	}
-	if (first != m->nfeatures)
+	if (first != nbase)
 		Corrupt("encoding does not match the features");
+	/* products are of numeric features */
+	for (int t = 0; m->poly && t < m->poly->nterms; t++)
+		for (int k = 0; k < m->poly->degree[t]; k++)
+			if (enc->inputs[enc->input_of[MLP_POLY_FACTOR(m->poly, t, k)]].kind != MLP_INPUT_NUMERIC)
+				Corrupt("block of products does not match the encoding");
 	return enc;
+}
+
+/* The optional block of selected features: 1 .. nfeatures - 1, ascending. */
+static void
+ReadSelected(MlpCursor *c, MlpModel *m)
+{
+	uint8		marker;
+	uint32		k;
+
+	if (!mlp_get_u8(c, &marker) || marker != MLP_SELECT_MARKER ||
+		!mlp_get_u32(c, &k) || k == 0 || k >= (uint32) m->nfeatures ||
+		c->len - c->pos < (Size) k * 4)
+		Corrupt("feature section has a bad block of selected features");
+	m->nselected = (int) k;
+	m->selected = palloc(sizeof(int) * k);
+	for (uint32 i = 0; i < k; i++)
+	{
+		uint32		j;
+
+		mlp_get_u32(c, &j);
+		if (j >= (uint32) m->nfeatures || (i > 0 && (int) j <= m->selected[i - 1]))
+			Corrupt("feature section has a bad block of selected features");
+		m->selected[i] = (int) j;
+	}
 }
 
 /* Parse and validate b; the model lives in a new child context of parent. */
@@ -353,10 +454,14 @@ MlpModelDeserialize(const bytea *b, MemoryContext parent)
 		}
 		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_PREP_MARKER)
 			m->prep = ReadPrep(&c, (int) nf);
+		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_POLY_MARKER)
+			m->poly = ReadPoly(&c, m);
 		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_ENC_MARKER)
 			m->enc = ReadEncoding(&c, m);
 		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_TRANSFORM_MARKER)
 			ReadTransforms(&c, m);
+		if (!mlp_cursor_done(&c) && c.p[c.pos] == MLP_SELECT_MARKER)
+			ReadSelected(&c, m);
 		if (!mlp_cursor_done(&c))
 			Corrupt("feature section has trailing bytes");
 
@@ -369,7 +474,8 @@ MlpModelDeserialize(const bytea *b, MemoryContext parent)
 
 		mlp_cursor_init(&c, view.section[MLP_SEC_ESTIMATOR],
 						view.section_len[MLP_SEC_ESTIMATOR]);
-		m->state = m->est->deserialize(&c, m->nfeatures, &error);
+		m->state = m->est->deserialize(&c, m->selected ? m->nselected : m->nfeatures,
+									   &error);
 		if (m->state == NULL)
 			Corrupt(error ? error : "estimator payload is invalid");
 		if (!mlp_cursor_done(&c))

@@ -8,6 +8,7 @@
 #include "estimator.h"
 #include "prep.h"
 #include "encode.h"
+#include "poly.h"
 
 typedef struct MlpModel
 {
@@ -23,6 +24,9 @@ typedef struct MlpModel
 	void	   *state;			/* the estimator's own, on prepared features */
 	MlpPrep    *prep;			/* NULL: features are used as they are */
 	MlpEncoding *enc;			/* NULL: every input column is one feature */
+	MlpPoly    *poly;			/* NULL: no products after the other features */
+	int			nselected;		/* 0: the estimator sees every feature */
+	int		   *selected;		/* else the features it sees, ascending */
 } MlpModel;
 
 extern bytea *MlpModelSerialize(const MlpModel *m);

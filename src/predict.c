@@ -220,9 +220,9 @@ CheckFillable(const MlpModel *m, int j, const char *name)
 }
 
 /*
- * A feature's value as the model expects it: a NULL takes the fitted fill
- * value where the feature was imputed in training (else an error), then
- * the fitted scaling applies.
+ * A feature's value before scaling: a NULL takes the fitted fill value
+ * where the feature was imputed in training (else an error), any other
+ * value its transform.  FinishFeatures scales once every value is in.
  */
 static inline double
 Prepare(const MlpModel *m, int j, bool isnull, double v)
@@ -234,9 +234,25 @@ Prepare(const MlpModel *m, int j, bool isnull, double v)
 	}
 	else if (m->prep && m->prep->transform)
 		v = MlpTransformValue(m->prep, j, v, m->features[j]);
-	if (m->prep)
-		v = (v - m->prep->center[j]) / m->prep->scale[j];
 	return v;
+}
+
+/*
+ * From prepared values to what the estimator takes: the products of the
+ * imputed values first, then the fitted scaling of every feature, then the
+ * selection.
+ */
+static inline void
+FinishFeatures(const MlpModel *m, double *x)
+{
+	if (m->poly)
+		MlpPolyRow(m->poly, x);
+	if (m->prep)
+		for (int j = 0; j < m->nfeatures; j++)
+			x[j] = (x[j] - m->prep->center[j]) / m->prep->scale[j];
+	/* the selected features, moved to the front (ascending: none is lost) */
+	for (int i = 0; i < m->nselected; i++)
+		x[i] = x[m->selected[i]];
 }
 
 /* A finite value or an error naming the feature. */
@@ -250,11 +266,14 @@ CheckFinite(const char *feature, double v)
 	return v;
 }
 
-/* How many input columns a model reads: its inputs, or else its features. */
+/*
+ * How many input columns a model reads: its inputs, or else its features
+ * before the products.
+ */
 static inline int
 NumInputs(const MlpModel *m)
 {
-	return m->enc ? m->enc->ninputs : m->nfeatures;
+	return m->enc ? m->enc->ninputs : m->poly ? m->poly->nbase : m->nfeatures;
 }
 
 /* The name of input column i. */
@@ -431,6 +450,7 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 							   CheckFinite(m->features[f],
 										   MlpDatumToFloat8(pc->values[a], pc->kinds[j])));
 	}
+	FinishFeatures(m, pc->x);
 	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
 }
 
@@ -454,11 +474,11 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("feature array must be one-dimensional")));
-	if (n != m->nfeatures)
+	if (n != NumInputs(m))
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("feature array has %d elements, but the model has %d features",
-						n, m->nfeatures),
+						n, NumInputs(m)),
 				 errhint("The model's features, in order: %s.", FeatureList(m))));
 	d = (const double *) ARR_DATA_PTR(arr);
 	if (ARR_HASNULL(arr))
@@ -478,6 +498,7 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 	else
 		for (int j = 0; j < n; j++)
 			pc->x[j] = Prepare(m, j, false, CheckFinite(m->features[j], d[j]));
+	FinishFeatures(m, pc->x);
 	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
 }
 
@@ -561,6 +582,7 @@ mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("feature \"%s\" must be a JSON number or boolean", f)));
 	}
+	FinishFeatures(m, pc->x);
 	PG_RETURN_FLOAT8(m->est->predict(m->state, pc->x));
 }
 
@@ -636,6 +658,7 @@ mlpipe_coefficients(PG_FUNCTION_ARGS)
 	PredictCall *pc = ResolveCall(fcinfo);
 	MlpModel   *m = pc->model;
 	CoefSink	sink;
+	char	  **names;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (m->est->coefficients == NULL)
@@ -646,8 +669,16 @@ mlpipe_coefficients(PG_FUNCTION_ARGS)
 	sink.td = rsinfo->setDesc;
 	sink.model = m;
 	sink.intercept_shift = 0;
+	/* a model with selected features reports those; pointers keep names apart */
+	names = m->features;
+	if (m->selected)
+	{
+		names = palloc(sizeof(char *) * m->nselected);
+		for (int i = 0; i < m->nselected; i++)
+			names[i] = m->features[m->selected[i]];
+	}
 	if (m->prep)
-		m->est->coefficients(m->state, m->features, ShiftCoef, &sink);
-	m->est->coefficients(m->state, m->features, EmitCoef, &sink);
+		m->est->coefficients(m->state, names, ShiftCoef, &sink);
+	m->est->coefficients(m->state, names, EmitCoef, &sink);
 	return (Datum) 0;
 }

@@ -20,6 +20,7 @@
 #include "utils/numeric.h"
 
 #include "mlpipe.h"
+#include "poly.h"
 #include "prep.h"
 
 static const char *const impute_names[] = {"error", "mean", "median", "constant", "drop",
@@ -27,6 +28,14 @@ static const char *const impute_names[] = {"error", "mean", "median", "constant"
 static const char *const scale_names[] = {"none", "standard", "minmax", "maxabs", "robust"};
 static const char *const encode_names[] = {"onehot"};
 static const char *const transform_names[] = {"none", "log1p", "clip"};
+static const char *const select_names[] = {"none", "variance", "f_test", "mutual_info", "l1"};
+
+/* The name of a selection method. */
+const char *
+MlpSelectName(MlpSelectMethod m)
+{
+	return select_names[m];
+}
 
 /* The name of an imputation. */
 const char *
@@ -206,9 +215,151 @@ ParseColumn(const char *column, JsonbValue *obj)
 	return ps;
 }
 
-/* Parse the preprocess argument (NULL or '{}' mean: nothing). */
+/* A jsonb number that must be an integer in [lo, hi], or an error. */
+static int
+IntValue(JsonbValue *v, const char *what, int lo, int hi)
+{
+	if (v->type == jbvNumeric && !numeric_is_nan(v->val.numeric) &&
+		!numeric_is_inf(v->val.numeric))
+	{
+		double		d = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+														   NumericGetDatum(v->val.numeric)));
+
+		if (d == floor(d) && d >= lo && d <= hi)
+			return (int) d;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("preprocess %s must be an integer between %d and %d", what, lo, hi)));
+	return 0;
+}
+
+/* A jsonb array of distinct strings (at least min of them) as a List. */
+static List *
+NameList(JsonbValue *v, const char *what, int min)
+{
+	List	   *out = NIL;
+	JsonbIterator *it;
+	JsonbValue	e;
+	JsonbIteratorToken t;
+
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess %s must be an array of column names", what)));
+	it = JsonbIteratorInit(v->val.binary.data);
+	while ((t = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		char	   *name;
+		ListCell   *lc;
+
+		if (t != WJB_ELEM)
+			continue;
+		if (e.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("preprocess %s must be an array of column names", what)));
+		name = pnstrdup(e.val.string.val, e.val.string.len);
+		foreach(lc, out)
+			if (strcmp(lfirst(lc), name) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("preprocess %s names \"%s\" twice", what, name)));
+		out = lappend(out, name);
+	}
+	if (list_length(out) < min || list_length(out) > MLP_POLY_MAX_COLUMNS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess %s must name between %d and %d columns", what, min,
+						MLP_POLY_MAX_COLUMNS)));
+	return out;
+}
+
+/*
+ * One of the keys that are not columns: "polynomial", "interactions",
+ * "select", each an object of its own settings.
+ */
+static void
+ParseEngineer(const char *key, JsonbValue *obj, MlpEngineer *eng)
+{
+	JsonbIterator *it;
+	JsonbValue	k;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	bool		has_columns = false;
+	bool		has_method = false;
+	bool		has_k = false;
+
+	if (obj->type != jbvBinary || !JsonContainerIsObject(obj->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\" must be a jsonb object", key),
+				 strcmp(key, "select") == 0 ?
+				 errhint("For example: {\"select\": {\"method\": \"f_test\", \"k\": 5}}.") :
+				 errhint("For example: {\"%s\": {\"columns\": [\"a\", \"b\"]}}.", key)));
+	it = JsonbIteratorInit(obj->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		char	   *name;
+		char	   *what;
+
+		if (tok != WJB_KEY)
+			continue;
+		name = pnstrdup(k.val.string.val, k.val.string.len);
+		what = psprintf("\"%s\" %s", key, name);
+		(void) JsonbIteratorNext(&it, &v, true);
+		if (strcmp(key, "polynomial") == 0 && strcmp(name, "columns") == 0)
+		{
+			eng->poly_columns = NameList(&v, what, 1);
+			has_columns = true;
+		}
+		else if (strcmp(key, "polynomial") == 0 && strcmp(name, "degree") == 0)
+			eng->poly_degree = IntValue(&v, what, 2, MLP_POLY_MAX_DEGREE);
+		else if (strcmp(key, "interactions") == 0 && strcmp(name, "columns") == 0)
+		{
+			eng->inter_columns = NameList(&v, what, 2);
+			has_columns = true;
+		}
+		else if (strcmp(key, "select") == 0 && strcmp(name, "method") == 0)
+		{
+			eng->select = (MlpSelectMethod) Choose("selection method",
+												   StringValue(&v, key, name),
+												   select_names + 1,
+												   lengthof(select_names) - 1) + 1;
+			has_method = true;
+		}
+		else if (strcmp(key, "select") == 0 && strcmp(name, "k") == 0)
+		{
+			eng->select_k = IntValue(&v, what, 1, 100000);
+			has_k = true;
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown key \"%s\" in preprocess \"%s\"", name, key),
+					 strcmp(key, "polynomial") == 0 ? errhint("Keys: columns, degree.") :
+					 strcmp(key, "interactions") == 0 ? errhint("Keys: columns.") :
+					 errhint("Keys: method, k.")));
+	}
+	if (strcmp(key, "select") != 0 && !has_columns)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\" needs \"columns\"", key)));
+	if (strcmp(key, "select") == 0 && (!has_method || !has_k))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"select\" needs \"method\" and \"k\""),
+				 errhint("Methods: variance, f_test, mutual_info, l1.")));
+}
+
+/*
+ * Parse the preprocess argument (NULL or '{}' mean: the defaults).  Keys
+ * are columns, "*", or the feature engineering keys "polynomial",
+ * "interactions" and "select" (so a column of one of those names can only
+ * be reached through "*").
+ */
 List *
-MlpParsePrep(Jsonb *js)
+MlpParsePrep(Jsonb *js, MlpEngineer *eng)
 {
 	List	   *specs = NIL;
 	JsonbIterator *it;
@@ -216,6 +367,8 @@ MlpParsePrep(Jsonb *js)
 	JsonbValue	v;
 	JsonbIteratorToken tok;
 
+	memset(eng, 0, sizeof(*eng));
+	eng->poly_degree = 2;
 	if (js == NULL)
 		return NIL;
 	if (!JB_ROOT_IS_OBJECT(js))
@@ -232,7 +385,11 @@ MlpParsePrep(Jsonb *js)
 			continue;
 		column = pnstrdup(k.val.string.val, k.val.string.len);
 		(void) JsonbIteratorNext(&it, &v, true);
-		specs = lappend(specs, ParseColumn(column, &v));
+		if (strcmp(column, "polynomial") == 0 || strcmp(column, "interactions") == 0 ||
+			strcmp(column, "select") == 0)
+			ParseEngineer(column, &v, eng);
+		else
+			specs = lappend(specs, ParseColumn(column, &v));
 	}
 	return specs;
 }
@@ -348,9 +505,25 @@ MlpPrepNeedsQuantiles(List *specs)
 	return false;
 }
 
+/* A JSON array of names. */
+static void
+AppendNames(StringInfo s, List *names)
+{
+	ListCell   *lc;
+
+	appendStringInfoChar(s, '[');
+	foreach(lc, names)
+	{
+		if (lc != list_head(names))
+			appendStringInfoString(s, ", ");
+		escape_json(s, (char *) lfirst(lc));
+	}
+	appendStringInfoChar(s, ']');
+}
+
 /* The settings as JSON, for the stored training spec. */
 char *
-MlpPrepJson(List *specs)
+MlpPrepJson(List *specs, const MlpEngineer *eng)
 {
 	StringInfoData s;
 	ListCell   *lc;
@@ -404,6 +577,23 @@ MlpPrepJson(List *specs)
 		}
 		appendStringInfoChar(&s, '}');
 	}
+	if (eng->poly_columns)
+	{
+		appendStringInfo(&s, "%s\"polynomial\": {\"columns\": ", specs ? ", " : "");
+		AppendNames(&s, eng->poly_columns);
+		appendStringInfo(&s, ", \"degree\": %d}", eng->poly_degree);
+	}
+	if (eng->inter_columns)
+	{
+		appendStringInfo(&s, "%s\"interactions\": {\"columns\": ",
+						 specs || eng->poly_columns ? ", " : "");
+		AppendNames(&s, eng->inter_columns);
+		appendStringInfoChar(&s, '}');
+	}
+	if (eng->select != MLP_SELECT_NONE)
+		appendStringInfo(&s, "%s\"select\": {\"method\": \"%s\", \"k\": %d}",
+						 specs || eng->poly_columns || eng->inter_columns ? ", " : "",
+						 MlpSelectName(eng->select), eng->select_k);
 	appendStringInfoChar(&s, '}');
 	return s.data;
 }

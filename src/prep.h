@@ -77,10 +77,31 @@ typedef struct MlpPrep
 	double	   *hi;
 } MlpPrep;
 
-extern List *MlpParsePrep(Jsonb *js);
+/* how features are chosen after preprocessing ("select") */
+typedef enum MlpSelectMethod
+{
+	MLP_SELECT_NONE = 0,
+	MLP_SELECT_VARIANCE,		/* the k largest variances */
+	MLP_SELECT_F_TEST,			/* the k largest F statistics (f_regression) */
+	MLP_SELECT_MUTUAL_INFO,		/* the k largest mutual informations */
+	MLP_SELECT_L1				/* the first k to enter the lasso path */
+} MlpSelectMethod;
+
+/* feature engineering and selection: the preprocess keys that are not columns */
+typedef struct MlpEngineer
+{
+	List	   *poly_columns;	/* "polynomial": {"columns": [...], "degree": d} */
+	int			poly_degree;
+	List	   *inter_columns;	/* "interactions": {"columns": [...]} */
+	MlpSelectMethod select;		/* "select": {"method": ..., "k": k} */
+	int			select_k;
+} MlpEngineer;
+
+extern List *MlpParsePrep(Jsonb *js, MlpEngineer *eng);
+extern const char *MlpSelectName(MlpSelectMethod m);
 extern List *MlpPrepDefaults(List *specs);
 extern const MlpPrepSpec *MlpPrepFor(List *specs, const char *column);
-extern char *MlpPrepJson(List *specs);
+extern char *MlpPrepJson(List *specs, const MlpEngineer *eng);
 extern bool MlpPrepNeedsQuantiles(List *specs);
 extern const char *MlpImputeName(MlpImpute i);
 extern const char *MlpScaleName(MlpScale s);

@@ -32,6 +32,8 @@
 #include "prep.h"
 #include "encode.h"
 #include "comoments.h"
+#include "poly.h"
+#include "select.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_train);
 
@@ -105,6 +107,7 @@ typedef struct TrainRows
 	MlpSummary	sum;
 	const double *center;		/* training means, for the residual */
 	MlpEncoding *enc;			/* categorical features: their one-hot encoding */
+	MlpPoly    *poly;			/* products appended after the other features */
 } TrainRows;
 
 /*
@@ -202,8 +205,8 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 
 /* Load the rows: in parallel from a large table, else through SPI. */
 static void
-LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
-		 uint64 threshold, double test_size)
+LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
+		 int64 seed, uint64 threshold, double test_size)
 {
 	Oid			relid = MlpSourceTable(spec->source);
 	MlpDataset *ds;
@@ -211,10 +214,12 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, int64 seed,
 	memset(rows, 0, sizeof(*rows));
 	/*
 	 * An order split needs every row's value first, medians and quartiles
-	 * every training value: one process.
+	 * every training value, products new columns, and selection drops
+	 * columns of the rows: one process.
 	 */
 	if (OidIsValid(relid) && spec->split != MLP_SPLIT_ORDER &&
-		!MlpPrepNeedsQuantiles(spec->prep))
+		!MlpPrepNeedsQuantiles(spec->prep) && eng->poly_columns == NIL &&
+		eng->inter_columns == NIL && eng->select == MLP_SELECT_NONE)
 	{
 		rows->par = MlpParallelBegin(relid, spec, seed, threshold, &rows->cols,
 									 &rows->part, &rows->sum);
@@ -364,6 +369,161 @@ typedef struct PrepFit
 	bool		ranged;			/* the fill pass ran and refused constants */
 } PrepFit;
 
+/* The feature indexes of columns named for products: numeric features only. */
+static int *
+PolyColumns(const TrainRows *rows, List *names, const char *key)
+{
+	int		   *out = palloc(sizeof(int) * Max(list_length(names), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		const char *name = lfirst(lc);
+		int			found = -1;
+		const char *kind = NULL;
+
+		if (rows->enc)
+		{
+			for (int i = 0; i < rows->enc->ninputs; i++)
+				if (strcmp(rows->enc->inputs[i].name, name) == 0)
+				{
+					found = rows->enc->inputs[i].first;
+					kind = rows->enc->inputs[i].categorical ? "categorical" :
+						MlpInputIsDate(&rows->enc->inputs[i]) ? "a date" : NULL;
+				}
+		}
+		else
+			for (int j = 0; j < rows->cols.p; j++)
+				if (strcmp(rows->cols.names[j], name) == 0)
+					found = j;
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("preprocess \"%s\" names \"%s\", which is not a feature", key, name)));
+		if (kind)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("preprocess \"%s\" names \"%s\", which is %s", key, name, kind),
+					 errhint("Products are built from numeric features only.")));
+		out[n++] = found;
+	}
+	return out;
+}
+
+/*
+ * Append the polynomial and interaction products to the training rows:
+ * computed from the imputed values, before any scaling; each product is
+ * then a feature of its own, scaled as "*" says and refused if constant.
+ * The rows are in one process (see NeedsOneProcess).
+ */
+static void
+AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit,
+			  double **tmin, double **tmax, double **tabs)
+{
+	int			nb = rows->cols.p;
+	MlpPoly    *poly = MlpPolyBuild(nb, PolyColumns(rows, eng->poly_columns, "polynomial"),
+									list_length(eng->poly_columns), eng->poly_degree,
+									PolyColumns(rows, eng->inter_columns, "interactions"),
+									list_length(eng->inter_columns));
+	int			p2 = nb + poly->nterms;
+	MlpColumns *cols = &rows->cols;
+	MlpPrep    *prep = fit->prep;
+	const MlpPrepSpec *all = MlpPrepFor(specs, "*");
+	MlpMatrix	m;
+	char	  **names;
+	char	  **types;
+	int		   *impute;
+
+	Assert(rows->par == NULL);
+	if (p2 > MLP_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the polynomial features would make %d features; the limit is %d",
+						p2, MLP_MAX_FEATURES),
+				 errhint("Name fewer columns, or use degree 2.")));
+	MlpPolyMatrix(poly, &rows->part.m, &m);
+	rows->part.m = m;
+	rows->part.p = p2;
+	names = palloc(sizeof(char *) * (p2 + 1));
+	types = palloc(sizeof(char *) * (p2 + 1));
+	impute = palloc0(sizeof(int) * (p2 + 1));
+	memcpy(names, cols->names, sizeof(char *) * nb);
+	memcpy(types, cols->types, sizeof(char *) * nb);
+	memcpy(impute, cols->impute, sizeof(int) * nb);
+	for (int t = 0; t < poly->nterms; t++)
+	{
+		names[nb + t] = MlpPolyName(poly, t, cols->names);
+		types[nb + t] = "double precision";
+	}
+	names[p2] = cols->names[nb];
+	types[p2] = cols->types[nb];
+	cols->names = names;
+	cols->types = types;
+	cols->impute = impute;
+	cols->p = p2;
+	cols->ncols = p2 + 1;
+	rows->sum.nnull = repalloc(rows->sum.nnull, sizeof(int64) * (p2 + 1));
+	memset(rows->sum.nnull + nb, 0, sizeof(int64) * (p2 + 1 - nb));
+	rows->poly = poly;
+
+	/* the steps of the products: no NULLs, "*"'s scaler */
+	prep->p = p2;
+	prep->impute = repalloc(prep->impute, p2);
+	prep->fill = repalloc(prep->fill, sizeof(double) * p2);
+	prep->center = repalloc(prep->center, sizeof(double) * p2);
+	prep->scale = repalloc(prep->scale, sizeof(double) * p2);
+	if (prep->transform)
+	{
+		prep->transform = repalloc(prep->transform, p2);
+		prep->lo = repalloc(prep->lo, sizeof(double) * p2);
+		prep->hi = repalloc(prep->hi, sizeof(double) * p2);
+	}
+	fit->scale = repalloc(fit->scale, sizeof(MlpScale) * p2);
+	fit->mean_later = repalloc(fit->mean_later, sizeof(bool) * p2);
+	*tmin = repalloc(*tmin, sizeof(double) * p2);
+	*tmax = repalloc(*tmax, sizeof(double) * p2);
+	*tabs = repalloc(*tabs, sizeof(double) * p2);
+	for (int j = nb; j < p2; j++)
+	{
+		const double *c = MLP_COL(&rows->part.m, j);
+		double		lo = INFINITY;
+		double		hi = -INFINITY;
+		double		ab = 0;
+
+		prep->impute[j] = MLP_PREP_ERROR;
+		prep->fill[j] = NAN;
+		prep->center[j] = 0;
+		prep->scale[j] = 1;
+		if (prep->transform)
+		{
+			prep->transform[j] = MLP_TRANSFORM_NONE;
+			prep->lo[j] = prep->hi[j] = 0;
+		}
+		fit->scale[j] = all ? all->scale : MLP_SCALE_NONE;
+		fit->mean_later[j] = false;
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < rows->part.m.nrows; i++)
+		{
+			if (rows->part.is_test[i])
+				continue;
+			lo = Min(lo, c[i]);
+			hi = Max(hi, c[i]);
+			ab = Max(ab, fabs(c[i]));
+		}
+		if (lo == hi)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature \"%s\" is constant in the training rows", names[j]),
+					 errdetail("Every training row has the value %g.", lo),
+					 errhint("Leave its columns out of \"polynomial\" or \"interactions\".")));
+		(*tmin)[j] = lo;
+		(*tmax)[j] = hi;
+		(*tabs)[j] = ab;
+	}
+}
+
+
 /*
  * Fit the preprocessing on the training rows and apply the imputation to
  * the loaded rows: fills from the training values (mean, median) or given
@@ -374,7 +534,7 @@ typedef struct PrepFit
  * NULLs needs no fill, and its mean comes with the co-moments.
  */
 static void
-FitPrep(TrainRows *rows, List *specs, PrepFit *fit)
+FitPrep(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit)
 {
 	int			p = rows->cols.p;
 	MlpPrep    *prep = palloc0(sizeof(MlpPrep));
@@ -511,6 +671,13 @@ FitPrep(TrainRows *rows, List *specs, PrepFit *fit)
 								rows->cols.names[j]),
 						 errdetail("After imputation every training row has the value %g.", tmin[j]),
 						 errhint("Leave it out with exclude => ARRAY['%s'].", rows->cols.names[j])));
+	}
+
+	/* products of the imputed features, fitted and scaled like features */
+	if (eng->poly_columns || eng->inter_columns)
+	{
+		AddPolynomial(rows, specs, eng, fit, &tmin, &tmax, &tabs);
+		p = rows->cols.p;
 	}
 
 	/* scalers that need no co-moments; standard waits for them */
@@ -654,6 +821,48 @@ RowsResidualScaled(void *arg, const double *coef, double *g)
 	pfree(b);
 }
 
+/*
+ * Keep the k best features (select.c): the co-moments, the rows, their
+ * means and the scaling the fit and the evaluation use shrink to them.
+ * Returns the co-moments of the chosen features; *selected gets their
+ * indexes among all features.
+ */
+static double *
+SelectFeatures(TrainRows *rows, const MlpEngineer *eng, const double *rawvar,
+			   double *st, ScaledResidual *sres, int **selected)
+{
+	int			p = rows->cols.p;
+	int			k = eng->select_k;
+	int		   *sel = palloc(sizeof(int) * k);
+	double	   *sub = palloc(sizeof(double) * COMOM_LEN(k + 1));
+	MlpPrep    *fp = palloc0(sizeof(MlpPrep));
+	double	   *center = palloc(sizeof(double) * (k + 1));
+
+	Assert(rows->par == NULL);
+	if (k >= p)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"select\" keeps %d features, but there are only %d", k, p),
+				 errhint("Use a k below %d.", p)));
+	MlpSelectFeatures(eng->select, k, rawvar, st, &rows->part, sel);
+	MlpSubsetComoments(st, sel, k, sub);
+	MlpKeepColumns(&rows->part, sel, k);
+	fp->p = k;
+	fp->center = palloc(sizeof(double) * k);
+	fp->scale = palloc(sizeof(double) * k);
+	for (int i = 0; i < k; i++)
+	{
+		fp->center[i] = sres->prep->center[sel[i]];
+		fp->scale[i] = sres->prep->scale[sel[i]];
+		center[i] = rows->center[sel[i]];
+	}
+	center[k] = rows->center[p];
+	rows->center = center;
+	sres->prep = fp;
+	*selected = sel;
+	return sub;
+}
+
 /* Whether a new model should go live under the if_better rule. */
 static bool
 IsBetter(int64 project_id, int64 model_id)
@@ -705,6 +914,9 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	MlpModel	model;
 	MlpPrep    *prep = NULL;
 	PrepFit		pfit;
+	MlpEngineer eng;
+	double	   *rawvar = NULL;
+	int		   *selected = NULL;
 	ScaledResidual sres;
 	TimestampTz start = GetCurrentTimestamp();
 	double		seconds;
@@ -735,7 +947,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	seed = PG_GETARG_INT64(11);
 	memset(&spec, 0, sizeof(spec));
 	MlpParseSplit(split, &spec);
-	spec.prep = MlpPrepDefaults(MlpParsePrep(prepjson));
+	spec.prep = MlpPrepDefaults(MlpParsePrep(prepjson, &eng));
 
 	if (project[0] == '\0' || pg_mbstrlen(project) > NAMEDATALEN * 4)
 		ereport(ERROR,
@@ -783,7 +995,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	spec.features = features;
 	spec.exclude = exclude;
 	memset(&rows, 0, sizeof(rows));
-	LoadRows(&rows, &spec, seed, MlpSplitThreshold(test_size), test_size);
+	LoadRows(&rows, &spec, &eng, seed, MlpSplitThreshold(test_size), test_size);
 	if (rows.sum.dropped > 0)
 		ereport(NOTICE,
 				(errmsg("%lld rows with a NULL in a column imputed by \"drop\" were left out",
@@ -808,7 +1020,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				 errhint("Use more rows or a larger test_size.")));
 
 	/* preprocessing, fitted on the training rows */
-	FitPrep(&rows, spec.prep, &pfit);
+	FitPrep(&rows, spec.prep, &eng, &pfit);
 	prep = pfit.prep;
 
 	/* fit from the training co-moments */
@@ -823,9 +1035,26 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	rows.center = palloc(sizeof(double) * k);
 	memcpy((double *) rows.center, COMOM_MEAN(train_st), sizeof(double) * k);
 	FinishPrep(&pfit, train_st, rows.cols.names);
+	if (eng.select == MLP_SELECT_VARIANCE)
+	{
+		/* variances before scaling (standardised ones are all 1) */
+		rawvar = palloc(sizeof(double) * rows.cols.p);
+		for (int j = 0; j < rows.cols.p; j++)
+			rawvar[j] = COMOM_C(train_st)[(Size) j * k + j] / COMOM_N(train_st);
+	}
+	ScaleComoments(train_st, &pfit);
 	sres.rows = &rows;
 	sres.prep = prep;
-	ScaleComoments(train_st, &pfit);
+	if (eng.select != MLP_SELECT_NONE)
+		train_st = SelectFeatures(&rows, &eng, rawvar, train_st, &sres, &selected);
+	if (ntrain <= rows.part.p)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("training split has %lld rows for %d features",
+						(long long) ntrain, rows.part.p),
+				 errdetail("A model needs more training rows than features; the products made them %d.",
+						   rows.part.p),
+				 errhint("Use fewer products, more rows, or a smaller test_size.")));
 	memset(&model, 0, sizeof(model));
 	model.est = est;
 	model.task = est->task;
@@ -836,6 +1065,9 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	model.target_type = rows.cols.types[rows.cols.p];
 	model.prep = prep;
 	model.enc = rows.enc;
+	model.poly = rows.poly;
+	model.nselected = selected ? eng.select_k : 0;
+	model.selected = selected;
 	model.state = est->fit_stats(est, train_st, hp, RowsResidualScaled, &sres);
 	seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
 
@@ -849,7 +1081,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	}
 	else
 		PartEvaluate(&rows.part, est, model.state,
-					 prep->center, prep->scale,
+					 sres.prep->center, sres.prep->scale,
 					 train_ms, test_ms);
 	train_m = RegMetricsFinal(train_ms);
 	if (ntest > 0)
@@ -868,7 +1100,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	AppendJsonList(&specjs, features, !PG_ARGISNULL(7));
 	appendStringInfoString(&specjs, ", \"exclude\": ");
 	AppendJsonList(&specjs, exclude, !PG_ARGISNULL(8));
-	appendStringInfo(&specjs, ", \"preprocess\": %s", MlpPrepJson(spec.prep));
+	appendStringInfo(&specjs, ", \"preprocess\": %s", MlpPrepJson(spec.prep, &eng));
 	appendStringInfoString(&specjs, ", \"test_size\": ");
 	MlpAppendJsonNumber(&specjs, test_size);
 	appendStringInfo(&specjs, ", \"seed\": " INT64_FORMAT ", \"split\": ", seed);
