@@ -117,7 +117,7 @@ SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"cit
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"impute": "mean"}}');
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"x": {"max_categories": 3}}');
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"x": {"encode": "onehot"}}');
-SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"encode": "ordinal"}}');
+SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"encode": "label"}}');
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": 0}}');
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": 2.5}}');
 SELECT mlpipe_train('c_prep', 'shops', 'y', test_size => 0, preprocess => '{"city": {"max_categories": "5"}}');

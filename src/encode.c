@@ -1,6 +1,7 @@
 /*
  * encode.c
- *	  One-hot encoding of categorical features.
+ *	  Encodings of categorical features: one-hot (the default), ordinal,
+ *	  target and hash; and the parts of dates.
  *
  * The kept categories of a column are its most frequent values in the
  * training rows (at most max_categories, by default MLP_MAX_CATEGORIES,
@@ -9,6 +10,20 @@
  * "IS NULL" feature.  At scoring, a value not kept goes to "(other)" when
  * there is one, else to no feature at all (all zeros), as scikit-learn's
  * OneHotEncoder(handle_unknown='ignore') does.
+ *
+ * ordinal: one feature, the rank by text of the value among the kept
+ *	 categories (all training values up to max_categories, default 1000,
+ *	 most frequent first), -1 for any other value, NULL for NULL (imputed
+ *	 like a number): OrdinalEncoder(handle_unknown='use_encoded_value',
+ *	 unknown_value=-1, encoded_missing_value=nan).
+ * target: one feature, the m-estimate of the target mean of the value's
+ *	 training rows, (sum + m * mean) / (count + m), m = smoothing (default
+ *	 10); NULL is a category of its own; any other value gets the training
+ *	 mean.
+ * hash: one-hot over buckets, FNV-1a 64 of the value's text modulo the
+ *	 bucket count; only buckets some training value falls in are features
+ *	 ("col#17"), a value in any other bucket gets all zeros; NULL gets
+ *	 "col IS NULL" as with one-hot.
  */
 #include "postgres.h"
 
@@ -19,6 +34,7 @@
 #include "utils/memutils.h"
 
 #include "encode.h"
+#include "prep.h"
 #include "mlpipe.h"
 
 typedef struct CatCount
@@ -37,6 +53,30 @@ CompareCatCount(const void *a, const void *b)
 	if (x->n != y->n)
 		return (x->n < y->n) ? 1 : -1;
 	return strcmp(x->text, y->text);
+}
+
+/* Set an input's kind and the flags that follow from it. */
+void
+MlpSetInputKind(MlpInput *in, uint8 kind)
+{
+	in->kind = kind;
+	in->textual = (kind == MLP_INPUT_CATEGORY || kind == MLP_INPUT_ORDINAL ||
+				   kind == MLP_INPUT_TARGET || kind == MLP_INPUT_HASH);
+	in->categorical = (kind == MLP_INPUT_CATEGORY || kind == MLP_INPUT_HASH);
+}
+
+/* The bucket of a value: FNV-1a 64 of its text, stable across platforms. */
+int
+MlpHashBucket(const char *text, int nbuckets)
+{
+	uint64		h = UINT64CONST(0xcbf29ce484222325);
+
+	for (const unsigned char *c = (const unsigned char *) text; *c; c++)
+	{
+		h ^= *c;
+		h *= UINT64CONST(0x100000001b3);
+	}
+	return (int) (h % (uint64) nbuckets);
 }
 
 static const char *const date_part_names[MLP_DATE_NPARTS] =
@@ -171,6 +211,80 @@ CountTraining(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *raw
 	}
 }
 
+static int
+CompareText(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static int
+CompareInt(const void *a, const void *b)
+{
+	return (*(const int *) a > *(const int *) b) - (*(const int *) a < *(const int *) b);
+}
+
+/* Hash encoding: the buckets the training values fall in. */
+static void
+FitHash(MlpInput *in, const MlpCategories *c, int nbuckets)
+{
+	bool	   *used = palloc0(sizeof(bool) * nbuckets);
+
+	MlpSetInputKind(in, MLP_INPUT_HASH);
+	in->nbuckets = nbuckets;
+	for (int code = 0; code < c->n; code++)
+		if (c->ntrain[code] > 0)
+			used[MlpHashBucket(c->text[code], nbuckets)] = true;
+	in->buckets = palloc(sizeof(int) * nbuckets);
+	in->ncat = 0;
+	for (int b = 0; b < nbuckets; b++)
+		if (used[b])
+			in->buckets[in->ncat++] = b;
+	in->width = in->ncat + in->has_null;
+	pfree(used);
+}
+
+/*
+ * Target encoding: each kept category's m-estimate of the target mean over
+ * its training rows; NULL's the same when it occurs, else the mean.
+ */
+static void
+FitTarget(MlpInput *in, const MlpCategories *c, const double *codes, const double *y,
+		  int64 n, const uint8 *is_test, double m)
+{
+	double	   *sum = palloc0(sizeof(double) * (c->n + 1));
+	double	   *cnt = palloc0(sizeof(double) * (c->n + 1));
+	double		total = 0;
+	double		ntotal = 0;
+	double		mean;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		int			code = (int) codes[i];
+
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (is_test && is_test[i])
+			continue;
+		/* NULL (code -1) is counted in the last slot */
+		sum[code >= 0 ? code : c->n] += y[i];
+		cnt[code >= 0 ? code : c->n] += 1;
+		total += y[i];
+		ntotal += 1;
+	}
+	mean = total / Max(ntotal, 1);
+	in->tvalue = palloc(sizeof(double) * Max(in->ncat, 1));
+	for (int i = 0; i < in->ncat; i++)
+	{
+		int			code = MlpCategoryCode((MlpCategories *) c, in->cats[i], false);
+
+		in->tvalue[i] = (sum[code] + m * mean) / (cnt[code] + m);
+	}
+	in->default_value = mean;
+	in->null_value = in->has_null ? (sum[c->n] + m * mean) / (cnt[c->n] + m) : mean;
+	pfree(sum);
+	pfree(cnt);
+}
+
 /* The encoding of the loaded columns, from their training counts. */
 MlpEncoding *
 MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *raw,
@@ -208,6 +322,9 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 		{
 			CatCount   *cc = palloc(sizeof(CatCount) * Max(c->n, 1));
 			int			seen = 0;
+			uint8		method = cols->encode ? cols->encode[j] : MLP_ENCODE_ONEHOT;
+			int			cap = cols->max_categories[j] > 0 ? cols->max_categories[j] :
+				method == MLP_ENCODE_ONEHOT ? MLP_MAX_CATEGORIES : MLP_MAX_CATEGORIES_LIMIT;
 
 			CHECK_FOR_INTERRUPTS();
 			for (int code = 0; code < c->n; code++)
@@ -218,16 +335,34 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 					seen++;
 				}
 			qsort(cc, seen, sizeof(CatCount), CompareCatCount);
-			in->categorical = true;
-			in->kind = MLP_INPUT_CATEGORY;
-			in->ncat = Min(seen, cols->max_categories[j] > 0 ?
-						   cols->max_categories[j] : MLP_MAX_CATEGORIES);
+			in->has_null = (c->null_train > 0);
+			if (method == MLP_ENCODE_HASH)
+			{
+				FitHash(in, c, (int) cols->encode_param[j]);
+				nf += in->width;
+				continue;
+			}
+			MlpSetInputKind(in, method == MLP_ENCODE_ORDINAL ? MLP_INPUT_ORDINAL :
+							method == MLP_ENCODE_TARGET ? MLP_INPUT_TARGET :
+							MLP_INPUT_CATEGORY);
+			in->ncat = Min(seen, cap);
 			in->cats = palloc(sizeof(char *) * Max(in->ncat, 1));
 			for (int i = 0; i < in->ncat; i++)
 				in->cats[i] = pstrdup(cc[i].text);
-			MlpIndexCategories(in);
 			in->has_other = (seen > in->ncat);
-			in->has_null = (c->null_train > 0);
+			if (method != MLP_ENCODE_ONEHOT)
+			{
+				/* one feature; the kept categories in text order (the ranks) */
+				qsort(in->cats, in->ncat, sizeof(char *), CompareText);
+				MlpIndexCategories(in);
+				if (method == MLP_ENCODE_TARGET)
+					FitTarget(in, c, MLP_COL(raw, j), MLP_COL(raw, cols->p), raw->nrows,
+							  is_test, cols->encode_param[j]);
+				in->width = 1;
+				nf++;
+				continue;
+			}
+			MlpIndexCategories(in);
 			in->width = in->ncat + in->has_other + in->has_null;
 			nf += in->width;
 		}
@@ -256,10 +391,17 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 		if (!in->categorical)
 		{
 			enc->features[k] = in->name;
-			enc->feature_types[k++] = cols->types[j];
+			enc->feature_types[k++] = in->kind == MLP_INPUT_ORDINAL ? "ordinal" :
+				in->kind == MLP_INPUT_TARGET ? "target mean" : cols->types[j];
 			continue;
 		}
-		for (int i = 0; i < in->ncat; i++)
+		for (int i = 0; in->kind == MLP_INPUT_HASH && i < in->ncat; i++)
+		{
+			enc->onehot[k] = true;
+			enc->feature_types[k] = "hashed one-hot";
+			enc->features[k++] = psprintf("%s#%d", in->name, in->buckets[i]);
+		}
+		for (int i = 0; in->kind == MLP_INPUT_CATEGORY && i < in->ncat; i++)
 		{
 			enc->onehot[k] = true;
 			enc->feature_types[k] = "one-hot";
@@ -334,18 +476,48 @@ ValueSlot(const MlpInput *in, bool isnull, const char *text)
 
 	if (isnull)
 		return in->has_null ? in->ncat + in->has_other : -1;
+	if (in->kind == MLP_INPUT_HASH)
+	{
+		int			b = MlpHashBucket(text, in->nbuckets);
+		int		   *hit = bsearch(&b, in->buckets, in->ncat, sizeof(int), CompareInt);
+
+		return hit ? (int) (hit - in->buckets) : -1;
+	}
 	slot = MlpCategorySlot(in, text);
 	if (slot < 0 && in->has_other)
 		slot = in->ncat;
 	return slot;
 }
 
-/* Set the one-hot features of one value at x[0 .. width). */
+/*
+ * The single feature of an ordinal or target encoded value: NaN for an
+ * ordinal NULL (imputed afterwards).
+ */
+static double
+ValueNumber(const MlpInput *in, bool isnull, const char *text)
+{
+	int			slot;
+
+	if (in->kind == MLP_INPUT_ORDINAL)
+		return isnull ? NAN : (double) MlpCategorySlot(in, text);
+	if (isnull)
+		return in->null_value;
+	slot = MlpCategorySlot(in, text);
+	return slot >= 0 ? in->tvalue[slot] : in->default_value;
+}
+
+/* Set the features of one categorical value at x[0 .. width). */
 void
 MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text, double *x)
 {
-	int			slot = ValueSlot(in, isnull, text);
+	int			slot;
 
+	if (!in->categorical)
+	{
+		x[0] = ValueNumber(in, isnull, text);
+		return;
+	}
+	slot = ValueSlot(in, isnull, text);
 	memset(x, 0, sizeof(double) * in->width);
 	if (slot >= 0)
 		x[slot] = 1.0;
@@ -393,9 +565,32 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 			}
 			continue;
 		}
-		if (!in->categorical)
+		if (!in->textual)
 		{
 			memcpy(MLP_COL(out, in->first), src, sizeof(double) * n);
+			continue;
+		}
+		if (!in->categorical)
+		{
+			/* ordinal, target: each raw code's value, found once by text */
+			MlpCategories *c = cats[j];
+			double	   *value = palloc(sizeof(double) * Max(c->n, 1));
+			double		null_value = ValueNumber(in, true, NULL);
+			double	   *dst = MLP_COL(out, in->first);
+
+			for (int code = 0; code < c->n; code++)
+			{
+				if ((code & 1023) == 0)
+					CHECK_FOR_INTERRUPTS();
+				value[code] = ValueNumber(in, false, c->text[code]);
+			}
+			for (int64 i = 0; i < n; i++)
+			{
+				int			code = (int) src[i];
+
+				dst[i] = (code >= 0) ? value[code] : null_value;
+			}
+			pfree(value);
 			continue;
 		}
 		{

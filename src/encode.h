@@ -17,6 +17,11 @@
 #define MLP_INPUT_DATE			2	/* date, timestamp, timestamptz: */
 #define MLP_INPUT_TIMESTAMP		3	/* parts of the epoch seconds (UTC) */
 #define MLP_INPUT_TIMESTAMPTZ	4
+#define MLP_INPUT_ORDINAL		5	/* a category as its rank by text */
+#define MLP_INPUT_TARGET		6	/* a category as its smoothed target mean */
+#define MLP_INPUT_HASH			7	/* a category one-hot over hash buckets */
+#define MLP_INPUT_MAX_KIND		7
+
 
 /* the parts a date becomes (bits of MlpInput.parts) */
 #define MLP_DATE_NPARTS 6		/* year, month, day, dow, hour, epoch */
@@ -28,14 +33,22 @@ typedef struct MlpInput
 	char	   *name;
 	uint8		kind;			/* MLP_INPUT_* */
 	uint8		parts;			/* dates: the parts kept, a bit each */
-	bool		categorical;	/* kind == MLP_INPUT_CATEGORY */
+	bool		textual;		/* read as text: a categorical column */
+	bool		categorical;	/* one-hot features: kind CATEGORY or HASH */
 	int			first;			/* its first feature */
 	int			width;			/* how many features (1 when numeric) */
-	int			ncat;			/* kept categories, most frequent first */
-	char	  **cats;
+	int			ncat;			/* kept categories (one-hot: most frequent */
+	char	  **cats;			/* first; ordinal and target: by text) */
 	int		   *sorted;			/* kept categories' indexes, by text */
 	bool		has_other;		/* a feature for the values not kept */
-	bool		has_null;		/* a feature for NULL */
+	bool		has_null;		/* a feature (target: a value) for NULL */
+	/* target: each kept category's value; NULL's; and the rest's */
+	double	   *tvalue;
+	double		null_value;
+	double		default_value;
+	/* hash: the bucket count, and the buckets kept (ascending), ncat of them */
+	int			nbuckets;
+	int		   *buckets;
 } MlpInput;
 
 typedef struct MlpEncoding
@@ -49,10 +62,12 @@ typedef struct MlpEncoding
 	int		   *input_of;		/* per feature: its input column */
 } MlpEncoding;
 
-#define MlpInputIsDate(in) ((in)->kind >= MLP_INPUT_DATE)
+#define MlpInputIsDate(in) ((in)->kind >= MLP_INPUT_DATE && (in)->kind <= MLP_INPUT_TIMESTAMPTZ)
 
 extern MlpEncoding *MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats,
 									const MlpMatrix *raw, const uint8 *is_test);
+extern void MlpSetInputKind(MlpInput *in, uint8 kind);
+extern int	MlpHashBucket(const char *text, int nbuckets);
 extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 							MlpCategories **cats, const MlpMatrix *raw,
 							MlpMatrix *out);

@@ -125,7 +125,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	/* a column must be of the kind it had in training: a category, a date or a number */
 	for (int i = 0; i < ds->p; i++)
 	{
-		bool		was_category = model->enc && model->enc->inputs[i].categorical;
+		bool		was_category = model->enc && model->enc->inputs[i].textual;
 		bool		was_date = model->enc && MlpInputIsDate(&model->enc->inputs[i]);
 		bool		is_date = MlpIsDateKind(ds->cols.kind[i]);
 

@@ -90,13 +90,35 @@ MlpModelSerialize(const MlpModel *m)
 			mlp_put_u8(&w, in->kind);
 			if (MlpInputIsDate(in))
 				mlp_put_u8(&w, in->parts);
-			if (!in->categorical)
+			if (in->kind == MLP_INPUT_HASH)
+			{
+				mlp_put_u32(&w, (uint32) in->nbuckets);
+				mlp_put_u32(&w, (uint32) in->ncat);
+				for (int c = 0; c < in->ncat; c++)
+					mlp_put_u32(&w, (uint32) in->buckets[c]);
+				mlp_put_u8(&w, in->has_null);
+				continue;
+			}
+			if (!in->textual)
 				continue;
 			mlp_put_u32(&w, (uint32) in->ncat);
 			for (int c = 0; c < in->ncat; c++)
+			{
 				mlp_put_str(&w, in->cats[c]);
-			mlp_put_u8(&w, in->has_other);
-			mlp_put_u8(&w, in->has_null);
+				if (in->kind == MLP_INPUT_TARGET)
+					mlp_put_f64(&w, in->tvalue[c]);
+			}
+			if (in->kind == MLP_INPUT_TARGET)
+			{
+				mlp_put_u8(&w, in->has_null);
+				mlp_put_f64(&w, in->null_value);
+				mlp_put_f64(&w, in->default_value);
+			}
+			if (in->kind == MLP_INPUT_CATEGORY)
+			{
+				mlp_put_u8(&w, in->has_other);
+				mlp_put_u8(&w, in->has_null);
+			}
 		}
 	}
 	if (m->prep && m->prep->transform)
@@ -274,6 +296,73 @@ ReadPoly(MlpCursor *c, const MlpModel *m)
 	return poly;
 }
 
+/* A hash encoded input: bucket count, kept buckets (ascending), NULL feature. */
+static void
+ReadHashInput(MlpCursor *c, MlpInput *in)
+{
+	uint32		nb;
+	uint32		nk;
+	uint8		isnull;
+
+	if (!mlp_get_u32(c, &nb) || nb < 2 || nb > MLP_HASH_MAX_BUCKETS ||
+		!mlp_get_u32(c, &nk) || nk > nb)
+		Corrupt("feature section has a bad encoding block");
+	in->nbuckets = (int) nb;
+	in->ncat = (int) nk;
+	in->buckets = palloc(sizeof(int) * Max(nk, 1));
+	for (uint32 k = 0; k < nk; k++)
+	{
+		uint32		b;
+
+		if (!mlp_get_u32(c, &b) || b >= nb || (k > 0 && (int) b <= in->buckets[k - 1]))
+			Corrupt("feature section has a bad encoding block");
+		in->buckets[k] = (int) b;
+	}
+	if (!mlp_get_u8(c, &isnull) || isnull > 1)
+		Corrupt("feature section has a bad encoding block");
+	in->has_null = isnull;
+	in->width = in->ncat + in->has_null;
+	if (in->width == 0)
+		Corrupt("feature section has a bad encoding block");
+}
+
+/*
+ * An ordinal or target encoded input: its kept categories in strictly
+ * ascending text order (a value's rank is its index), target values finite.
+ */
+static void
+ReadRankedInput(MlpCursor *c, MlpInput *in)
+{
+	uint32		ncat;
+	bool		target = in->kind == MLP_INPUT_TARGET;
+
+	if (!mlp_get_u32(c, &ncat) || ncat == 0 || ncat > MLP_MAX_CATEGORIES_LIMIT ||
+		c->len - c->pos < (Size) ncat * (target ? 12 : 4))
+		Corrupt("feature section has a bad encoding block");
+	in->ncat = (int) ncat;
+	in->cats = palloc(sizeof(char *) * ncat);
+	if (target)
+		in->tvalue = palloc(sizeof(double) * ncat);
+	for (uint32 k = 0; k < ncat; k++)
+	{
+		in->cats[k] = CopyStr(c);
+		if ((k > 0 && strcmp(in->cats[k - 1], in->cats[k]) >= 0) ||
+			(target && (!mlp_get_f64(c, &in->tvalue[k]) || !isfinite(in->tvalue[k]))))
+			Corrupt("feature section has a bad encoding block");
+	}
+	if (target)
+	{
+		uint8		isnull;
+
+		if (!mlp_get_u8(c, &isnull) || isnull > 1 ||
+			!mlp_get_f64(c, &in->null_value) || !isfinite(in->null_value) ||
+			!mlp_get_f64(c, &in->default_value) || !isfinite(in->default_value))
+			Corrupt("feature section has a bad encoding block");
+		in->has_null = isnull;
+	}
+	MlpIndexCategories(in);
+}
+
 /*
  * The optional encoding block of the feature section: the input columns,
  * whose features (one, or one per kept category plus "(other)" and "IS
@@ -307,12 +396,15 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 		uint8		isnull;
 
 		in->name = CopyStr(c);
-		if (!mlp_get_u8(c, &kind) || kind > MLP_INPUT_TIMESTAMPTZ)
+		if (!mlp_get_u8(c, &kind) || kind > MLP_INPUT_MAX_KIND)
 			Corrupt("feature section has a bad encoding block");
-		in->kind = kind;
-		in->categorical = (kind == MLP_INPUT_CATEGORY);
+		MlpSetInputKind(in, kind);
 		in->first = first;
 		in->width = 1;
+		if (kind == MLP_INPUT_HASH)
+			ReadHashInput(c, in);
+		else if (kind == MLP_INPUT_ORDINAL || kind == MLP_INPUT_TARGET)
+			ReadRankedInput(c, in);
 		if (MlpInputIsDate(in))
 		{
 			if (!mlp_get_u8(c, &in->parts) || in->parts == 0 ||
@@ -320,7 +412,7 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 				Corrupt("feature section has a bad encoding block");
 			in->width = MlpDatePartCount(in->parts);
 		}
-		if (in->categorical)
+		if (in->kind == MLP_INPUT_CATEGORY)
 		{
 			if (!mlp_get_u32(c, &ncat) || ncat > (uint32) nbase)
 				Corrupt("feature section has a bad encoding block");
@@ -344,7 +436,8 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 		}
 		if (in->width > nbase - first)
 			Corrupt("encoding does not match the features");
-		if (in->kind == MLP_INPUT_NUMERIC && strcmp(in->name, m->features[first]) != 0)
+		if ((in->kind == MLP_INPUT_NUMERIC || in->kind == MLP_INPUT_ORDINAL ||
+			 in->kind == MLP_INPUT_TARGET) && strcmp(in->name, m->features[first]) != 0)
 			Corrupt("encoding does not match the features");
 		/* a date's parts are named after it and share its NULL handling */
 		if (MlpInputIsDate(in))

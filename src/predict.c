@@ -283,11 +283,26 @@ InputName(const MlpModel *m, int i)
 	return m->enc ? m->enc->inputs[i].name : m->features[i];
 }
 
-/* Whether input column i is categorical. */
+/* Whether input column i is categorical (read as text, however encoded). */
 static inline bool
 InputCategorical(const MlpModel *m, int i)
 {
-	return m->enc && m->enc->inputs[i].categorical;
+	return m->enc && m->enc->inputs[i].textual;
+}
+
+/*
+ * Set the features of categorical input i at x from its text: one-hot as
+ * they are, an ordinal or target value prepared like a number (an ordinal
+ * NULL takes its fill).
+ */
+static void
+PrepareCategory(const MlpModel *m, int i, bool isnull, const char *text, double *x)
+{
+	const MlpInput *in = &m->enc->inputs[i];
+
+	MlpEncodeCategory(in, isnull, text, x);
+	if (!in->categorical)
+		x[0] = Prepare(m, in->first, isnan(x[0]), isnan(x[0]) ? 0 : x[0]);
 }
 
 /* Whether input column i is a date or timestamp. */
@@ -437,10 +452,10 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 		int			f = InputFeature(m, j);
 
 		if (InputCategorical(m, j))
-			MlpEncodeCategory(&m->enc->inputs[j], pc->nulls[a],
-							  pc->nulls[a] ? NULL :
-							  MlpCategoryText(pc->outfunc[j], pc->values[a]),
-							  &pc->x[f]);
+			PrepareCategory(m, j, pc->nulls[a],
+							pc->nulls[a] ? NULL :
+							MlpCategoryText(pc->outfunc[j], pc->values[a]),
+							&pc->x[f]);
 		else if (InputDate(m, j))
 			PrepareDate(m, j, pc->nulls[a] ? NAN :
 						MlpDateToEpoch(pc->values[a], pc->kinds[j]), &pc->x[f]);
@@ -542,7 +557,7 @@ mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("feature \"%s\" must be a JSON string, number or boolean", f)));
-			MlpEncodeCategory(&m->enc->inputs[i], v.type == jbvNull, text, &pc->x[j]);
+			PrepareCategory(m, i, v.type == jbvNull, text, &pc->x[j]);
 		}
 		else if (InputDate(m, i))
 		{

@@ -19,6 +19,7 @@
 #include "utils/json.h"
 #include "utils/numeric.h"
 
+#include "encode.h"
 #include "mlpipe.h"
 #include "poly.h"
 #include "prep.h"
@@ -26,7 +27,7 @@
 static const char *const impute_names[] = {"error", "mean", "median", "constant", "drop",
 "most_frequent"};
 static const char *const scale_names[] = {"none", "standard", "minmax", "maxabs", "robust"};
-static const char *const encode_names[] = {"onehot"};
+static const char *const encode_names[] = {"onehot", "ordinal", "target", "hash"};
 static const char *const transform_names[] = {"none", "log1p", "clip"};
 static const char *const select_names[] = {"none", "variance", "f_test", "mutual_info", "l1"};
 
@@ -81,6 +82,25 @@ StringValue(JsonbValue *v, const char *column, const char *key)
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
+/* A jsonb number that must be an integer in [lo, hi], or an error. */
+static int
+IntValue(JsonbValue *v, const char *what, int lo, int hi)
+{
+	if (v->type == jbvNumeric && !numeric_is_nan(v->val.numeric) &&
+		!numeric_is_inf(v->val.numeric))
+	{
+		double		d = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+														   NumericGetDatum(v->val.numeric)));
+
+		if (d == floor(d) && d >= lo && d <= hi)
+			return (int) d;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("preprocess %s must be an integer between %d and %d", what, lo, hi)));
+	return 0;
+}
+
 /* One column's settings from its jsonb object. */
 static MlpPrepSpec *
 ParseColumn(const char *column, JsonbValue *obj)
@@ -92,6 +112,9 @@ ParseColumn(const char *column, JsonbValue *obj)
 	JsonbIteratorToken tok;
 	bool		has_fill = false;
 	bool		has_clip = false;
+	bool		has_method = false;
+	bool		has_smoothing = false;
+	bool		has_buckets = false;
 
 	ps->column = pstrdup(column);
 	if (obj->type != jbvBinary || !JsonContainerIsObject(obj->val.binary.data))
@@ -157,10 +180,31 @@ ParseColumn(const char *column, JsonbValue *obj)
 		}
 		else if (strcmp(key, "encode") == 0)
 		{
-			/* one-hot is the one encoding so far; the key leaves room */
-			(void) Choose("encoding", StringValue(&v, column, key),
-						  encode_names, lengthof(encode_names));
+			ps->encode = Choose("encoding", StringValue(&v, column, key),
+								encode_names, lengthof(encode_names));
 			ps->has_encode = true;
+			ps->has_method = true;
+			has_method = true;
+		}
+		else if (strcmp(key, "smoothing") == 0)
+		{
+			if (v.type != jbvNumeric || numeric_is_nan(v.val.numeric) ||
+				numeric_is_inf(v.val.numeric) ||
+				!(DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+													 NumericGetDatum(v.val.numeric))) >= 0))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("preprocess \"%s\": smoothing must be a finite number of at least 0",
+								column)));
+			ps->smoothing = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+															   NumericGetDatum(v.val.numeric)));
+			has_smoothing = true;
+		}
+		else if (strcmp(key, "buckets") == 0)
+		{
+			ps->buckets = IntValue(&v, psprintf("\"%s\": buckets", column), 2,
+								   MLP_HASH_MAX_BUCKETS);
+			has_buckets = true;
 		}
 		else if (strcmp(key, "max_categories") == 0)
 		{
@@ -200,38 +244,39 @@ ParseColumn(const char *column, JsonbValue *obj)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown key \"%s\" in preprocess \"%s\"", key, column),
-					 errhint("Keys: impute, fill_value, scale, transform, clip for numeric features; encode, max_categories for categorical ones.")));
+					 errhint("Keys: impute, fill_value, scale, transform, clip for numeric features; encode, max_categories, smoothing, buckets for categorical ones.")));
 	}
 	if ((ps->transform == MLP_TRANSFORM_CLIP) != has_clip)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("preprocess \"%s\": clip goes with transform \"clip\", and only with it",
 						column)));
+	/* the encodings' own settings go with them */
+	if (has_smoothing && !(has_method && ps->encode == MLP_ENCODE_TARGET))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\": smoothing goes with encode \"target\", and only with it",
+						column)));
+	if ((has_method && ps->encode == MLP_ENCODE_HASH) != has_buckets)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\": buckets goes with encode \"hash\", and only with it",
+						column),
+				 errhint("For example: {\"%s\": {\"encode\": \"hash\", \"buckets\": 64}}.", column)));
+	if (has_method && ps->encode == MLP_ENCODE_HASH && ps->has_max_categories)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\": max_categories does not apply to encode \"hash\"",
+						column),
+				 errhint("The bucket count bounds the features.")));
+	if (!has_smoothing)
+		ps->smoothing = MLP_TARGET_SMOOTHING;
 	if ((ps->impute == MLP_IMPUTE_CONSTANT) != has_fill)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("preprocess \"%s\": fill_value goes with impute \"constant\", and only with it",
 						column)));
 	return ps;
-}
-
-/* A jsonb number that must be an integer in [lo, hi], or an error. */
-static int
-IntValue(JsonbValue *v, const char *what, int lo, int hi)
-{
-	if (v->type == jbvNumeric && !numeric_is_nan(v->val.numeric) &&
-		!numeric_is_inf(v->val.numeric))
-	{
-		double		d = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-														   NumericGetDatum(v->val.numeric)));
-
-		if (d == floor(d) && d >= lo && d <= hi)
-			return (int) d;
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("preprocess %s must be an integer between %d and %d", what, lo, hi)));
-	return 0;
 }
 
 /* A jsonb array of distinct strings (at least min of them) as a List. */
@@ -446,6 +491,15 @@ MlpPrepFor(List *specs, const char *column)
 	out->has_impute = (own && own->has_impute) || (all && all->has_impute);
 	out->has_scale = (own && own->has_scale) || (all && all->has_scale);
 	out->has_encode = (own && own->has_encode) || (all && all->has_encode);
+	{
+		const MlpPrepSpec *enc = (own && own->has_method) ? own :
+			(all && all->has_method) ? all : NULL;
+
+		out->encode = enc ? enc->encode : MLP_ENCODE_ONEHOT;
+		out->smoothing = enc ? enc->smoothing : MLP_TARGET_SMOOTHING;
+		out->buckets = enc ? enc->buckets : 0;
+		out->has_method = enc != NULL;
+	}
 	if (own && own->has_max_categories)
 		out->max_categories = own->max_categories;
 	else if (all && all->has_max_categories)
@@ -571,9 +625,17 @@ MlpPrepJson(List *specs, const MlpEngineer *eng)
 		}
 		if (ps->has_encode)
 		{
-			appendStringInfo(&s, "%s\"encode\": \"onehot\"", first ? "" : ", ");
+			appendStringInfo(&s, "%s\"encode\": \"%s\"", first ? "" : ", ",
+							 encode_names[ps->encode]);
 			if (ps->has_max_categories)
 				appendStringInfo(&s, ", \"max_categories\": %d", ps->max_categories);
+			if (ps->has_method && ps->encode == MLP_ENCODE_TARGET)
+			{
+				appendStringInfoString(&s, ", \"smoothing\": ");
+				MlpAppendJsonNumber(&s, ps->smoothing);
+			}
+			if (ps->has_method && ps->encode == MLP_ENCODE_HASH)
+				appendStringInfo(&s, ", \"buckets\": %d", ps->buckets);
 		}
 		appendStringInfoChar(&s, '}');
 	}

@@ -48,13 +48,26 @@ typedef struct MlpPrepSpec
 	MlpTransform transform;		/* applied first, to non-NULL values */
 	double		clip_lo;		/* MLP_TRANSFORM_CLIP */
 	double		clip_hi;
-	int			max_categories; /* categorical: one-hot features kept */
+	int			max_categories; /* categorical: categories kept */
+	int			encode;			/* categorical: MLP_ENCODE_* (encode.h) */
+	double		smoothing;		/* target encoding: m of the m-estimate */
+	int			buckets;		/* hash encoding */
 	bool		has_impute;		/* given, else inherited from "*" */
 	bool		has_scale;
 	bool		has_transform;
 	bool		has_encode;		/* "encode" or "max_categories" given */
+	bool		has_method;		/* "encode" given */
 	bool		has_max_categories;
 } MlpPrepSpec;
+
+/* how a categorical column is encoded (MlpPrepSpec.encode) */
+#define MLP_ENCODE_ONEHOT	0
+#define MLP_ENCODE_ORDINAL	1
+#define MLP_ENCODE_TARGET	2
+#define MLP_ENCODE_HASH		3
+
+#define MLP_TARGET_SMOOTHING 10.0	/* default m of the m-estimate */
+#define MLP_HASH_MAX_BUCKETS 1000
 
 #define MLP_MAX_CATEGORIES_LIMIT 1000	/* largest max_categories accepted */
 

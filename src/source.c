@@ -452,6 +452,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->any_encoded = false;
 	out->outfunc = palloc0(sizeof(Oid) * out->ncols);
 	out->max_categories = palloc0(sizeof(int) * out->ncols);
+	out->encode = palloc0(sizeof(uint8) * out->ncols);
+	out->encode_param = palloc0(sizeof(double) * out->ncols);
 	foreach(lc, spec->prep)
 	{
 		MlpPrepSpec *ps = lfirst(lc);
@@ -477,15 +479,26 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0 &&
 				!spec->from_model)
 				own = lfirst(lc);
-		/* a column's own settings must fit its kind; "*" reaches each kind with its part */
-		if (own && categorical && (own->has_impute || own->has_scale ||
-								   own->transform != MLP_TRANSFORM_NONE))
+		/*
+		 * A column's own settings must fit its kind; "*" reaches each kind
+		 * with its part.  An ordinal or target encoded column is one numeric
+		 * feature: it may be imputed and scaled (target encoding has no
+		 * NULL: it is a category).
+		 */
+		if (own && categorical && (own->transform != MLP_TRANSFORM_NONE ||
+								   ((own->has_impute || own->has_scale) &&
+									ps->encode != MLP_ENCODE_ORDINAL &&
+									ps->encode != MLP_ENCODE_TARGET)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("preprocess \"%s\": impute, scale and transform do not apply to a categorical feature",
-							NameStr(a->attname)),
-					 errdetail("Categorical features are one-hot encoded; NULL is a category of its own."),
-					 errhint("Keys for a categorical feature: encode, max_categories.")));
+					 errmsg("preprocess \"%s\": %s does not apply to %s encoded feature",
+							NameStr(a->attname),
+							own->transform != MLP_TRANSFORM_NONE ? "transform" :
+							own->has_impute ? "impute" : "scale",
+							ps->encode == MLP_ENCODE_HASH ? "a hash" :
+							ps->encode == MLP_ENCODE_ORDINAL ? "an ordinal" :
+							ps->encode == MLP_ENCODE_TARGET ? "a target" : "a one-hot"),
+					 errhint("Keys for a categorical feature: encode, max_categories, smoothing, buckets; impute and scale with encode \"ordinal\" or \"target\"; transform never.")));
 		if (own && !categorical && own->has_encode)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -495,7 +508,15 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		if (categorical)
 		{
 			out->max_categories[j] = ps ? ps->max_categories : 0;
-			ps = NULL;
+			out->encode[j] = ps ? (uint8) ps->encode : MLP_ENCODE_ONEHOT;
+			out->encode_param[j] = !ps ? 0 : ps->encode == MLP_ENCODE_HASH ? ps->buckets :
+				ps->smoothing;
+			/*
+			 * Ordinal values are numbers with NULLs: imputed like any number
+			 * (a model's own settings, for evaluate, are ordinal ones).
+			 */
+			if (out->encode[j] != MLP_ENCODE_ORDINAL && !spec->from_model)
+				ps = NULL;
 		}
 		if (own && own->transform != MLP_TRANSFORM_NONE &&
 			MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)

@@ -105,6 +105,8 @@ typedef struct MlpColumns
 	bool		any_encoded;	/* some feature is categorical or a date */
 	Oid		   *outfunc;		/* categorical columns: the type's output function */
 	int		   *max_categories; /* categorical columns: cap asked for, or 0 */
+	uint8	   *encode;			/* categorical columns: MLP_ENCODE_* */
+	double	   *encode_param;	/* target: smoothing; hash: buckets */
 	int			natts_needed;	/* deform this many attributes */
 	bool		needs_rowcxt;	/* conversions or hashing may allocate */
 	/* every column of the source row feeds the split hash */

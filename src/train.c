@@ -130,7 +130,13 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 
 	/* one one-hot feature is a constant: a single value, or NULL throughout */
 	for (int i = 0; i < enc->ninputs; i++)
-		if (enc->inputs[i].categorical && enc->inputs[i].width <= 1)
+		if (enc->inputs[i].kind == MLP_INPUT_HASH && enc->inputs[i].width <= 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature column \"%s\" falls into one hash bucket in every training row",
+							enc->inputs[i].name),
+					 errhint("Use more buckets, or leave the column out.")));
+		else if (enc->inputs[i].categorical && enc->inputs[i].width <= 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 enc->inputs[i].ncat == 1 ?
@@ -179,6 +185,23 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 					impute[enc->inputs[i].first + k] = cols->impute[i];
 					nnull[enc->inputs[i].first + k] = ds->nnull[i];
 				}
+		/* an ordinal column's NULLs are numbers to impute, or an error */
+		for (int i = 0; i < enc->ninputs; i++)
+			if (enc->inputs[i].kind == MLP_INPUT_ORDINAL)
+			{
+				const double *c = MLP_COL(&out, enc->inputs[i].first);
+				int64		n = 0;
+
+				for (int64 r = 0; r < out.nrows; r++)
+					n += isnan(c[r]);
+				nnull[enc->inputs[i].first] = n;
+				if (n > 0 && cols->impute[i] == MLP_IMPUTE_ERROR)
+					ereport(ERROR,
+							(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							 errmsg("column \"%s\" is NULL in %lld of %lld rows",
+									enc->inputs[i].name, (long long) n, (long long) out.nrows),
+							 errhint("An ordinal column's NULLs are imputed like numbers; impute them, or filter those rows out.")));
+			}
 		cols->impute = impute;
 	}
 	cols->p = nf;
@@ -389,7 +412,7 @@ PolyColumns(const TrainRows *rows, List *names, const char *key)
 				if (strcmp(rows->enc->inputs[i].name, name) == 0)
 				{
 					found = rows->enc->inputs[i].first;
-					kind = rows->enc->inputs[i].categorical ? "categorical" :
+					kind = rows->enc->inputs[i].textual ? "categorical" :
 						MlpInputIsDate(&rows->enc->inputs[i]) ? "a date" : NULL;
 				}
 		}
