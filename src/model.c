@@ -130,6 +130,12 @@ MlpModelSerialize(const MlpModel *m)
 			mlp_put_u8(&w, m->prep->transform[j]);
 			mlp_put_f64(&w, m->prep->lo[j]);
 			mlp_put_f64(&w, m->prep->hi[j]);
+			if (m->prep->transform[j] == MLP_TRANSFORM_BUCKETIZE)
+			{
+				mlp_put_u32(&w, (uint32) m->prep->nedges[j]);
+				for (int e = 0; e < m->prep->nedges[j]; e++)
+					mlp_put_f64(&w, m->prep->edges[j][e]);
+			}
 		}
 	}
 	if (m->selected)
@@ -217,6 +223,25 @@ ReadPrep(MlpCursor *c, int nf)
 	return prep;
 }
 
+/* A bucketized feature's bin edges: 2 .. bins + 1, finite, strictly ascending. */
+static void
+ReadEdges(MlpCursor *c, MlpPrep *prep, int j)
+{
+	uint32		ne;
+
+	if (!mlp_get_u32(c, &ne) || ne < 2 || ne > MLP_BUCKETIZE_MAX_BINS + 1 ||
+		c->len - c->pos < (Size) ne * 8)
+		Corrupt("feature section has a bad transform block");
+	prep->nedges[j] = (int) ne;
+	prep->edges[j] = palloc(sizeof(double) * ne);
+	for (uint32 e = 0; e < ne; e++)
+	{
+		mlp_get_f64(c, &prep->edges[j][e]);
+		if (!isfinite(prep->edges[j][e]) || (e > 0 && !(prep->edges[j][e] > prep->edges[j][e - 1])))
+			Corrupt("feature section has invalid transform values");
+	}
+}
+
 /*
  * The optional transform block: a transform per feature (none, log1p, clip
  * with finite bounds lo < hi), only with a preprocessing block, and none on
@@ -235,12 +260,16 @@ ReadTransforms(MlpCursor *c, MlpModel *m)
 	prep->transform = palloc(nf);
 	prep->lo = palloc(sizeof(double) * nf);
 	prep->hi = palloc(sizeof(double) * nf);
+	prep->nedges = palloc0(sizeof(int) * nf);
+	prep->edges = palloc0(sizeof(double *) * nf);
 	for (int j = 0; j < nf; j++)
 	{
-		mlp_get_u8(c, &prep->transform[j]);
-		mlp_get_f64(c, &prep->lo[j]);
-		mlp_get_f64(c, &prep->hi[j]);
-		if (prep->transform[j] > MLP_TRANSFORM_CLIP ||
+		if (!mlp_get_u8(c, &prep->transform[j]) || !mlp_get_f64(c, &prep->lo[j]) ||
+			!mlp_get_f64(c, &prep->hi[j]))
+			Corrupt("feature section has a bad transform block");
+		if (prep->transform[j] == MLP_TRANSFORM_BUCKETIZE)
+			ReadEdges(c, prep, j);
+		if (prep->transform[j] > MLP_TRANSFORM_BUCKETIZE ||
 			(prep->transform[j] == MLP_TRANSFORM_CLIP &&
 			 !(isfinite(prep->lo[j]) && isfinite(prep->hi[j]) && prep->lo[j] < prep->hi[j])) ||
 			(prep->transform[j] != MLP_TRANSFORM_NONE && m->poly && j >= m->poly->nbase) ||

@@ -7,8 +7,8 @@
  * Both columns are divided by their population standard deviation (no
  * centring), as sklearn.preprocessing.scale(with_mean=False) does.  sklearn
  * then adds Gaussian noise of relative size 1e-10 to break ties, drawn from
- * its random_state.  So do we, but each deviate is a hash of the point and
- * its rank among its exact duplicates (MiJitter): no generator, the same
+ * its random_state.  So do we, but each deviate is a hash of the raw point
+ * and its rank among its exact duplicates (MiJitter): no generator, the same
  * answer every time and for any row order.  The noise matters: on columns
  * with repeated values (integers, codes, rounded measurements) the exact
  * estimate can be several times sklearn's, and rank features differently.
@@ -223,7 +223,7 @@ MiNormal(uint64 h)
 
 /* Exact ties sit on the radius and swing the estimate far from sklearn's. */
 static void
-MiJitter(MiPoint *p, int64 n)
+MiJitter(MiPoint *p, int64 n, const MiScale *scx, const MiScale *scy)
 {
 	double		ax = 0.0;
 	double		ay = 0.0;
@@ -232,16 +232,17 @@ MiJitter(MiPoint *p, int64 n)
 	uint64		dup = 0;
 
 	/*
-	 * sklearn adds 1e-10 * max(1, mean |v|) * N(0, 1) to each scaled column.
-	 * Our deviates hash the point's value and its rank among its exact
-	 * duplicates, which the caller's (x, y) sort has made adjacent: the
-	 * jittered multiset then depends only on the input multiset, so results
-	 * are deterministic and independent of row order.
+	 * Scales p, raw values in (x, y) order, and jitters it as sklearn does:
+	 * + 1e-10 * max(1, mean |v|) * N(0, 1) for each scaled column.  Our
+	 * deviates hash the raw point and its rank among its exact duplicates,
+	 * which the sort has made adjacent: the jittered multiset then depends
+	 * only on the input multiset, so results are deterministic and
+	 * independent of row order.
 	 */
 	for (int64 i = 0; i < n; i++)
 	{
-		ax += fabs(p[i].x);
-		ay += fabs(p[i].y);
+		ax += fabs(MiApply(scx, p[i].x));
+		ay += fabs(MiApply(scy, p[i].y));
 	}
 	ax = 1e-10 * Max(1.0, ax / (double) n);
 	ay = 1e-10 * Max(1.0, ay / (double) n);
@@ -260,8 +261,8 @@ MiJitter(MiPoint *p, int64 n)
 		memcpy(&bx, &vx, sizeof(bx));
 		memcpy(&by, &vy, sizeof(by));
 		h = MiMix(MiMix(MiMix(bx ^ MI_JITTER_SALT) ^ by) ^ dup);
-		p[i].x = vx + ax * MiNormal(h ^ UINT64CONST(0x78));
-		p[i].y = vy + ay * MiNormal(h ^ UINT64CONST(0x79));
+		p[i].x = MiApply(scx, vx) + ax * MiNormal(h ^ UINT64CONST(0x78));
+		p[i].y = MiApply(scy, vy) + ay * MiNormal(h ^ UINT64CONST(0x79));
 	}
 }
 
@@ -385,10 +386,8 @@ MiSearch(MiQuery *q, int64 node, int64 lo, int64 hi)
 	double	   *best = q->best;
 	int			k = q->k;
 	int64		mid;
-	int64		near;
-	int64		far;
-	double		dnear;
-	double		dfar;
+	double		dleft;
+	double		dright;
 
 	if (hi - lo <= MI_LEAF)
 	{
@@ -413,32 +412,21 @@ MiSearch(MiQuery *q, int64 node, int64 lo, int64 hi)
 
 	/* a node no nearer than the k-th distance cannot change it: skip it */
 	mid = lo + (hi - lo) / 2;
-	near = 2 * node + 1;
-	far = 2 * node + 2;
-	dnear = MiBoxDist(q, near);
-	dfar = MiBoxDist(q, far);
-	if (dfar < dnear)
+	dleft = MiBoxDist(q, 2 * node + 1);
+	dright = MiBoxDist(q, 2 * node + 2);
+	if (dleft <= dright)
 	{
-		double		d = dnear;
-
-		dnear = dfar;
-		dfar = d;
-		near = far;
-		far = 2 * node + 1;
+		if (dleft < best[k - 1])
+			MiSearch(q, 2 * node + 1, lo, mid);
+		if (dright < best[k - 1])
+			MiSearch(q, 2 * node + 2, mid, hi);
 	}
-	if (dnear < best[k - 1])
+	else
 	{
-		if (near == 2 * node + 1)
-			MiSearch(q, near, lo, mid);
-		else
-			MiSearch(q, near, mid, hi);
-	}
-	if (dfar < best[k - 1])
-	{
-		if (far == 2 * node + 1)
-			MiSearch(q, far, lo, mid);
-		else
-			MiSearch(q, far, mid, hi);
+		if (dright < best[k - 1])
+			MiSearch(q, 2 * node + 2, mid, hi);
+		if (dleft < best[k - 1])
+			MiSearch(q, 2 * node + 1, lo, mid);
 	}
 }
 
@@ -518,14 +506,16 @@ MlpMutualInfo(const double *x, const double *y, int64 n, int k)
 		pfree(tree.pts);
 		return 0.0;
 	}
-	/* dividing by a positive constant keeps the (x, y) order */
-	for (int64 i = 0; i < n; i++)
-	{
-		tree.pts[i].x = MiApply(&scx, tree.pts[i].x);
-		tree.pts[i].y = MiApply(&scy, tree.pts[i].y);
-	}
 	if (MI_TIE_JITTER)
-		MiJitter(tree.pts, n);
+		MiJitter(tree.pts, n, &scx, &scy);
+	else
+	{
+		for (int64 i = 0; i < n; i++)
+		{
+			tree.pts[i].x = MiApply(&scx, tree.pts[i].x);
+			tree.pts[i].y = MiApply(&scy, tree.pts[i].y);
+		}
+	}
 
 	xs = MiAlloc(sizeof(double) * n);
 	ys = MiAlloc(sizeof(double) * n);
@@ -534,7 +524,7 @@ MlpMutualInfo(const double *x, const double *y, int64 n, int k)
 		xs[i] = tree.pts[i].x;
 		ys[i] = tree.pts[i].y;
 	}
-	/* without jitter xs is sorted already: the sort's pre-check sees that */
+	/* without jitter xs is sorted already, which the sort checks first */
 	mi_sort_double(xs, n);
 	mi_sort_double(ys, n);
 

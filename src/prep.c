@@ -28,7 +28,7 @@ static const char *const impute_names[] = {"error", "mean", "median", "constant"
 "most_frequent"};
 static const char *const scale_names[] = {"none", "standard", "minmax", "maxabs", "robust"};
 static const char *const encode_names[] = {"onehot", "ordinal", "target", "hash"};
-static const char *const transform_names[] = {"none", "log1p", "clip"};
+static const char *const transform_names[] = {"none", "log1p", "clip", "bucketize"};
 static const char *const select_names[] = {"none", "variance", "f_test", "mutual_info", "l1"};
 
 /* The name of a selection method. */
@@ -113,6 +113,7 @@ ParseColumn(const char *column, JsonbValue *obj)
 	bool		has_fill = false;
 	bool		has_clip = false;
 	bool		has_method = false;
+	bool		has_bins = false;
 	bool		has_smoothing = false;
 	bool		has_buckets = false;
 
@@ -149,6 +150,11 @@ ParseColumn(const char *column, JsonbValue *obj)
 			ps->transform = (MlpTransform) Choose("transform", StringValue(&v, column, key),
 												  transform_names, lengthof(transform_names));
 			ps->has_transform = true;
+		}
+		else if (strcmp(key, "bins") == 0)
+		{
+			ps->bins = IntValue(&v, psprintf("\"%s\": bins", column), 2, MLP_BUCKETIZE_MAX_BINS);
+			has_bins = true;
 		}
 		else if (strcmp(key, "clip") == 0)
 		{
@@ -244,8 +250,15 @@ ParseColumn(const char *column, JsonbValue *obj)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown key \"%s\" in preprocess \"%s\"", key, column),
-					 errhint("Keys: impute, fill_value, scale, transform, clip for numeric features; encode, max_categories, smoothing, buckets for categorical ones.")));
+					 errhint("Keys: impute, fill_value, scale, transform, clip, bins for numeric features; encode, max_categories, smoothing, buckets for categorical ones.")));
 	}
+	if (has_bins && ps->transform != MLP_TRANSFORM_BUCKETIZE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("preprocess \"%s\": bins goes with transform \"bucketize\", and only with it",
+						column)));
+	if (!has_bins)
+		ps->bins = MLP_BUCKETIZE_BINS;
 	if ((ps->transform == MLP_TRANSFORM_CLIP) != has_clip)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -480,12 +493,14 @@ MlpPrepFor(List *specs, const char *column)
 		out->transform = own->transform;
 		out->clip_lo = own->clip_lo;
 		out->clip_hi = own->clip_hi;
+		out->bins = own->bins;
 	}
 	else if (all)
 	{
 		out->transform = all->transform;
 		out->clip_lo = all->clip_lo;
 		out->clip_hi = all->clip_hi;
+		out->bins = all->bins;
 	}
 	out->has_transform = out->transform != MLP_TRANSFORM_NONE;
 	out->has_impute = (own && own->has_impute) || (all && all->has_impute);
@@ -613,6 +628,8 @@ MlpPrepJson(List *specs, const MlpEngineer *eng)
 		{
 			appendStringInfo(&s, "%s\"transform\": \"%s\"", first ? "" : ", ",
 							 transform_names[ps->transform]);
+			if (ps->transform == MLP_TRANSFORM_BUCKETIZE)
+				appendStringInfo(&s, ", \"bins\": %d", ps->bins);
 			if (ps->transform == MLP_TRANSFORM_CLIP)
 			{
 				appendStringInfoString(&s, ", \"clip\": [");
@@ -663,6 +680,9 @@ MlpPrepJson(List *specs, const MlpEngineer *eng)
 /*
  * Feature j's transform of a non-NULL value.  log1p is undefined at and
  * below -1: an error naming the feature, at training and at scoring alike.
+ * bucketize gives the index of the quantile bin, as KBinsDiscretizer's
+ * ordinal encoding: values below the first edge go to bin 0, above the
+ * last to the last bin.
  */
 double
 MlpTransformValue(const MlpPrep *prep, int j, double v, const char *feature)
@@ -683,6 +703,24 @@ MlpTransformValue(const MlpPrep *prep, int j, double v, const char *feature)
 			return log1p(v);
 		case MLP_TRANSFORM_CLIP:
 			return Min(Max(v, prep->lo[j]), prep->hi[j]);
+		case MLP_TRANSFORM_BUCKETIZE:
+			{
+				/* how many inner edges are at or below v: searchsorted(side=right) */
+				const double *e = prep->edges[j];
+				int			lo = 1;
+				int			hi = prep->nedges[j] - 1;
+
+				while (lo < hi)
+				{
+					int			mid = lo + (hi - lo) / 2;
+
+					if (e[mid] <= v)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				return (double) (lo - 1);
+			}
 	}
 	return v;
 }

@@ -26,8 +26,12 @@ typedef enum MlpTransform
 {
 	MLP_TRANSFORM_NONE = 0,
 	MLP_TRANSFORM_LOG1P,		/* log(1 + x), for x > -1 */
-	MLP_TRANSFORM_CLIP			/* into [lo, hi] */
+	MLP_TRANSFORM_CLIP,			/* into [lo, hi] */
+	MLP_TRANSFORM_BUCKETIZE		/* the quantile bin's index */
 } MlpTransform;
+
+#define MLP_BUCKETIZE_BINS 5		/* default bins, as KBinsDiscretizer */
+#define MLP_BUCKETIZE_MAX_BINS 1000
 
 typedef enum MlpScale
 {
@@ -48,6 +52,7 @@ typedef struct MlpPrepSpec
 	MlpTransform transform;		/* applied first, to non-NULL values */
 	double		clip_lo;		/* MLP_TRANSFORM_CLIP */
 	double		clip_hi;
+	int			bins;			/* MLP_TRANSFORM_BUCKETIZE */
 	int			max_categories; /* categorical: categories kept */
 	int			encode;			/* categorical: MLP_ENCODE_* (encode.h) */
 	double		smoothing;		/* target encoding: m of the m-estimate */
@@ -88,6 +93,8 @@ typedef struct MlpPrep
 	uint8	   *transform;		/* MlpTransform */
 	double	   *lo;				/* clip bounds */
 	double	   *hi;
+	int		   *nedges;			/* bucketize: bin edges, ascending */
+	double	  **edges;
 } MlpPrep;
 
 /* how features are chosen after preprocessing ("select") */

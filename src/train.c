@@ -383,6 +383,51 @@ SortedMode(const double *v, int64 n)
 	return best;
 }
 
+/*
+ * Quantile bin edges of feature j from its training values, as
+ * KBinsDiscretizer(strategy="quantile"): the percentiles at 0, 100/bins,
+ * ..., 100, then every edge less than 1e-8 above the one before dropped.
+ */
+static void
+FitBins(TrainRows *rows, MlpPrep *prep, int j, int bins)
+{
+	int64		n;
+	double	   *v = SortedTrainValues(&rows->part, j, &n);
+	double	   *e = palloc(sizeof(double) * (bins + 1));
+	int			ne = 0;
+	double		prev = 0;
+
+	if (prep->edges == NULL)
+	{
+		prep->nedges = palloc0(sizeof(int) * prep->p);
+		prep->edges = palloc0(sizeof(double *) * prep->p);
+	}
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("column \"%s\" is NULL in every training row, so it has no bins",
+						rows->cols.names[j])));
+	for (int b = 0; b <= bins; b++)
+	{
+		/* numpy's linspace(0, 100, bins + 1), as percentiles */
+		double		q = SortedQuantile(v, n, b == bins ? 1.0 : (b * (100.0 / bins)) / 100.0);
+
+		/* the width to the previous percentile, kept or not (np.ediff1d) */
+		if (b == 0 || q - prev > 1e-8)
+			e[ne++] = q;
+		prev = q;
+	}
+	if (ne < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("feature column \"%s\" is constant in the training rows", rows->cols.names[j]),
+				 errdetail("Its quantile bins have no width."),
+				 errhint("Leave it out with exclude => ARRAY['%s'].", rows->cols.names[j])));
+	prep->nedges[j] = ne;
+	prep->edges[j] = e;
+	pfree(v);
+}
+
 /* the preprocessing being fitted, until the co-moments finish it */
 typedef struct PrepFit
 {
@@ -629,6 +674,9 @@ FitPrep(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit)
 	{
 		if (rows->par)
 			elog(ERROR, "mlpipe: transforms need the rows in one process");
+		for (int j = 0; j < p; j++)
+			if (prep->transform[j] == MLP_TRANSFORM_BUCKETIZE)
+				FitBins(rows, prep, j, ps[j]->bins);
 		PartApplyTransform(&rows->part, prep, rows->cols.names);
 	}
 

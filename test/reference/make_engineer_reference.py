@@ -14,6 +14,9 @@ writes test/reference/engineer_coef.csv, one row per (case, name, value):
   unscaled features (coef / scale; intercept - sum(coef * mean / scale)), as
   mlpipe_coefficients reports them, plus the prediction for the first row
   with a NULL bmi (predict_row<i>, i counted from 0).
+* bucketize_ridge: KBinsDiscretizer(strategy="quantile", encode="ordinal")
+  on s1 (5 bins) and bmi (4 bins, fitted on its non-NULL values; NULL then
+  takes the mean bin index), SimpleImputer(mean), StandardScaler, Ridge.
 * select_<method>: the k features SelectKBest / the lasso path / mutual
   information pick from the imputed, standardised features, value 1 for a
   chosen feature, and the coefficients of Ridge on the chosen ones.
@@ -27,7 +30,7 @@ import numpy as np
 from sklearn.feature_selection import SelectKBest, f_regression, mutual_info_regression
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Ridge, lasso_path
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import KBinsDiscretizer, StandardScaler
 
 rows = list(csv.reader(open("test/data/diabetes_nulls.csv")))
 header = rows[0][:10]
@@ -80,6 +83,20 @@ Xp, names = products(Xi, header, ["bmi", "bp", "s5"], 2, ["age", "bmi", "bp"])
 ridge_rows("poly2_ridge", Xp, names, 1.0, predict_row=null_bmi)
 Xp, names = products(Xi, header, ["bmi", "s5"], 3, [])
 ridge_rows("poly3_ridge", Xp, names, 1.0, predict_row=null_bmi)
+
+# bucketize: s1 (no NULLs) through KBinsDiscretizer(5 quantile bins, ordinal);
+# bmi (NULLs) in 4 bins fitted on its non-NULL values the same way, NULL left
+# for the mean imputation of the bin indexes; then ridge on everything
+Xb = X0.copy()
+s1 = header.index("s1")
+Xb[:, s1] = KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile").fit_transform(
+    X0[:, [s1]])[:, 0]
+bmi = header.index("bmi")
+ok = ~np.isnan(X0[:, bmi])
+kb = KBinsDiscretizer(n_bins=4, encode="ordinal", strategy="quantile").fit(X0[ok][:, [bmi]])
+Xb[ok, bmi] = kb.transform(X0[ok][:, [bmi]])[:, 0]
+Xb = SimpleImputer(strategy="mean").fit_transform(Xb)
+ridge_rows("bucketize_ridge", Xb, header, 1.0, predict_row=null_bmi)
 
 # selection from the imputed, standardised features, k = 4, then ridge on the chosen
 k = 4
