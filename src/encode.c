@@ -60,6 +60,7 @@ void
 MlpSetInputKind(MlpInput *in, uint8 kind)
 {
 	in->kind = kind;
+	in->array = (kind == MLP_INPUT_ARRAY);
 	in->textual = (kind == MLP_INPUT_CATEGORY || kind == MLP_INPUT_ORDINAL ||
 				   kind == MLP_INPUT_TARGET || kind == MLP_INPUT_HASH);
 	in->categorical = (kind == MLP_INPUT_CATEGORY || kind == MLP_INPUT_HASH);
@@ -287,9 +288,12 @@ FitTarget(MlpInput *in, const MlpCategories *c, const double *codes, const doubl
 
 /* The encoding of the loaded columns, from their training counts. */
 MlpEncoding *
-MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *raw,
-			   const uint8 *is_test)
+MlpFitEncoding(const MlpDataset *ds)
 {
+	const MlpColumns *cols = &ds->cols;
+	MlpCategories **cats = ds->cats;
+	const MlpMatrix *raw = &ds->m;
+	const uint8 *is_test = ds->is_test;
 	MlpEncoding *enc = palloc0(sizeof(MlpEncoding));
 	int			nf = 0;
 	int			k = 0;
@@ -310,6 +314,19 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 			in->kind = MLP_INPUT_DATE + (cols->kind[j] - MLP_NUM_DATE);
 			in->parts = VaryingDateParts(MLP_COL(raw, j), raw->nrows, is_test);
 			in->width = MlpDatePartCount(in->parts);
+			nf += in->width;
+			continue;
+		}
+		if (MlpIsArrayKind(cols->kind[j]))
+		{
+			MlpSetInputKind(in, MLP_INPUT_ARRAY);
+			if (ds->arrays[j]->len < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("column \"%s\" is NULL in every row, so its arrays have no length",
+								in->name),
+						 errhint("Leave it out with exclude => ARRAY['%s'].", in->name)));
+			in->width = ds->arrays[j]->len;
 			nf += in->width;
 			continue;
 		}
@@ -386,6 +403,15 @@ MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats, const MlpMatrix *ra
 					enc->feature_types[k] = "date part";
 					enc->features[k++] = psprintf("%s:%s", in->name, date_part_names[i]);
 				}
+			continue;
+		}
+		if (in->array)
+		{
+			for (int i = 0; i < in->width; i++)
+			{
+				enc->feature_types[k] = "array element";
+				enc->features[k++] = psprintf("%s[%d]", in->name, i + 1);
+			}
 			continue;
 		}
 		if (!in->categorical)
@@ -528,9 +554,11 @@ MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text, double *x)
  * columns) into the encoded features plus the target, in a new matrix.
  */
 void
-MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
-				MlpCategories **cats, const MlpMatrix *raw, MlpMatrix *out)
+MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
 {
+	const MlpColumns *cols = &ds->cols;
+	MlpCategories **cats = ds->cats;
+	const MlpMatrix *raw = &ds->m;
 	int64		n = raw->nrows;
 	int			nf = enc->nfeatures;
 
@@ -562,6 +590,33 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
 				MlpEncodeDate(in, src[i], x);
 				for (int k = 0; k < in->width; k++)
 					MLP_AT(out, i, in->first + k) = x[k];
+			}
+			continue;
+		}
+		if (in->array)
+		{
+			/* row-major elements into their columns; NaN stays NaN */
+			const MlpArrayBuf *b = ds->arrays[j];
+
+			for (int k = 0; k < in->width; k++)
+			{
+				double	   *dst = MLP_COL(out, in->first + k);
+
+				CHECK_FOR_INTERRUPTS();
+				if (b->len < 0)
+				{
+					/* every array was NULL */
+					for (int64 i = 0; i < n; i++)
+						dst[i] = NAN;
+					continue;
+				}
+				if (b->len != in->width)
+					ereport(ERROR,
+							(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+							 errmsg("column \"%s\" holds arrays of %d elements, but the model has %d",
+									in->name, b->len, in->width)));
+				for (int64 i = 0; i < n; i++)
+					dst[i] = b->data[(Size) i * b->len + k];
 			}
 			continue;
 		}

@@ -20,7 +20,8 @@
 #define MLP_INPUT_ORDINAL		5	/* a category as its rank by text */
 #define MLP_INPUT_TARGET		6	/* a category as its smoothed target mean */
 #define MLP_INPUT_HASH			7	/* a category one-hot over hash buckets */
-#define MLP_INPUT_MAX_KIND		7
+#define MLP_INPUT_ARRAY			8	/* float8[] or real[]: a feature per element */
+#define MLP_INPUT_MAX_KIND		8
 
 
 /* the parts a date becomes (bits of MlpInput.parts) */
@@ -33,6 +34,7 @@ typedef struct MlpInput
 	char	   *name;
 	uint8		kind;			/* MLP_INPUT_* */
 	uint8		parts;			/* dates: the parts kept, a bit each */
+	bool		array;			/* kind == MLP_INPUT_ARRAY: width elements */
 	bool		textual;		/* read as text: a categorical column */
 	bool		categorical;	/* one-hot features: kind CATEGORY or HASH */
 	int			first;			/* its first feature */
@@ -64,13 +66,10 @@ typedef struct MlpEncoding
 
 #define MlpInputIsDate(in) ((in)->kind >= MLP_INPUT_DATE && (in)->kind <= MLP_INPUT_TIMESTAMPTZ)
 
-extern MlpEncoding *MlpFitEncoding(const MlpColumns *cols, MlpCategories **cats,
-									const MlpMatrix *raw, const uint8 *is_test);
+extern MlpEncoding *MlpFitEncoding(const MlpDataset *ds);
 extern void MlpSetInputKind(MlpInput *in, uint8 kind);
 extern int	MlpHashBucket(const char *text, int nbuckets);
-extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpColumns *cols,
-							MlpCategories **cats, const MlpMatrix *raw,
-							MlpMatrix *out);
+extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out);
 extern void MlpIndexCategories(MlpInput *in);
 extern int	MlpCategorySlot(const MlpInput *in, const char *text);
 extern const char *MlpDatePartName(int part);

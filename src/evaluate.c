@@ -128,8 +128,11 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 		bool		was_category = model->enc && model->enc->inputs[i].textual;
 		bool		was_date = model->enc && MlpInputIsDate(&model->enc->inputs[i]);
 		bool		is_date = MlpIsDateKind(ds->cols.kind[i]);
+		bool		was_array = model->enc && model->enc->inputs[i].array;
+		bool		is_array = MlpIsArrayKind(ds->cols.kind[i]);
 
-		if ((ds->cats[i] != NULL) != was_category || is_date != was_date)
+		if ((ds->cats[i] != NULL) != was_category || is_date != was_date ||
+			is_array != was_array)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 was_category ?
@@ -137,6 +140,9 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 							ds->cols.names[i], ds->cols.types[i]) :
 					 was_date ?
 					 errmsg("column \"%s\" has type %s, but the model needs a date or timestamp",
+							ds->cols.names[i], ds->cols.types[i]) :
+					 was_array ?
+					 errmsg("column \"%s\" has type %s, but the model needs float8[] or real[]",
 							ds->cols.names[i], ds->cols.types[i]) :
 					 errmsg("column \"%s\" has type %s, but the model needs a number",
 							ds->cols.names[i], ds->cols.types[i]),
@@ -148,7 +154,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	if (model->enc)
 	{
 		/* the model's own categories, matched by text */
-		MlpEncodeMatrix(model->enc, &ds->cols, ds->cats, &ds->m, &part.m);
+		MlpEncodeMatrix(model->enc, ds, &part.m);
 		part.p = model->enc->nfeatures;
 	}
 	part.is_test = ds->is_test;

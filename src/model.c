@@ -90,6 +90,8 @@ MlpModelSerialize(const MlpModel *m)
 			mlp_put_u8(&w, in->kind);
 			if (MlpInputIsDate(in))
 				mlp_put_u8(&w, in->parts);
+			if (in->array)
+				mlp_put_u32(&w, (uint32) in->width);
 			if (in->kind == MLP_INPUT_HASH)
 			{
 				mlp_put_u32(&w, (uint32) in->nbuckets);
@@ -274,7 +276,8 @@ ReadTransforms(MlpCursor *c, MlpModel *m)
 			 !(isfinite(prep->lo[j]) && isfinite(prep->hi[j]) && prep->lo[j] < prep->hi[j])) ||
 			(prep->transform[j] != MLP_TRANSFORM_NONE && m->poly && j >= m->poly->nbase) ||
 			(prep->transform[j] != MLP_TRANSFORM_NONE && m->enc && j < m->enc->nfeatures &&
-			 m->enc->inputs[m->enc->input_of[j]].kind != MLP_INPUT_NUMERIC))
+			 m->enc->inputs[m->enc->input_of[j]].kind != MLP_INPUT_NUMERIC &&
+			 m->enc->inputs[m->enc->input_of[j]].kind != MLP_INPUT_ARRAY))
 			Corrupt("feature section has invalid transform values");
 	}
 }
@@ -430,6 +433,14 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 		MlpSetInputKind(in, kind);
 		in->first = first;
 		in->width = 1;
+		if (kind == MLP_INPUT_ARRAY)
+		{
+			uint32		len;
+
+			if (!mlp_get_u32(c, &len) || len == 0 || len > MLP_MAX_ARRAY_LENGTH)
+				Corrupt("feature section has a bad encoding block");
+			in->width = (int) len;
+		}
 		if (kind == MLP_INPUT_HASH)
 			ReadHashInput(c, in);
 		else if (kind == MLP_INPUT_ORDINAL || kind == MLP_INPUT_TARGET)
@@ -468,6 +479,16 @@ ReadEncoding(MlpCursor *c, const MlpModel *m)
 		if ((in->kind == MLP_INPUT_NUMERIC || in->kind == MLP_INPUT_ORDINAL ||
 			 in->kind == MLP_INPUT_TARGET) && strcmp(in->name, m->features[first]) != 0)
 			Corrupt("encoding does not match the features");
+		/* an array's elements are named after it and share its NULL handling */
+		for (int k = 0; in->array && k < in->width; k++)
+		{
+			char	   *want = psprintf("%s[%d]", in->name, k + 1);
+
+			if (strcmp(want, m->features[first + k]) != 0 ||
+				(m->prep && m->prep->impute[first + k] != m->prep->impute[first]))
+				Corrupt("encoding does not match the features");
+			pfree(want);
+		}
 		/* a date's parts are named after it and share its NULL handling */
 		if (MlpInputIsDate(in))
 		{

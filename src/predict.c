@@ -305,6 +305,47 @@ PrepareCategory(const MlpModel *m, int i, bool isnull, const char *text, double 
 		x[0] = Prepare(m, in->first, isnan(x[0]), isnan(x[0]) ? 0 : x[0]);
 }
 
+/* Whether input column i is a float8[] or real[] of fixed length. */
+static inline bool
+InputArray(const MlpModel *m, int i)
+{
+	return m->enc && m->enc->inputs[i].array;
+}
+
+/*
+ * Set the prepared features of array input i at x from its elements (NaN
+ * for a NULL element; a NULL array is all NULL): each element imputed like
+ * any feature, named by its column and position.
+ */
+static void
+PrepareArray(const MlpModel *m, int i, const double *v, double *x)
+{
+	const MlpInput *in = &m->enc->inputs[i];
+
+	for (int k = 0; k < in->width; k++)
+	{
+		if (isnan(v[k]) && (m->prep == NULL || m->prep->impute[in->first + k] != MLP_PREP_FILL))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("feature \"%s[%d]\" is NULL", in->name, k + 1),
+					 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
+		x[k] = Prepare(m, in->first + k, isnan(v[k]), isnan(v[k]) ? 0 : v[k]);
+	}
+}
+
+/* An array input's elements from a SQL array value, checked against the model. */
+static void
+ArrayInput(const MlpModel *m, int i, bool isnull, Datum d, MlpNumKind kind, double *v)
+{
+	const MlpInput *in = &m->enc->inputs[i];
+
+	if (isnull)
+		for (int k = 0; k < in->width; k++)
+			v[k] = NAN;
+	else
+		(void) MlpArrayElements(d, kind, in->name, in->width, v);
+}
+
 /* Whether input column i is a date or timestamp. */
 static inline bool
 InputDate(const MlpModel *m, int i)
@@ -406,6 +447,15 @@ MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
 			getTypeOutputInfo(typid, &pc->outfunc[j], &isvarlena);
 			pc->kinds[j] = MLP_NUM_CATEGORY;
 		}
+		else if (InputArray(m, j))
+		{
+			pc->kinds[j] = MlpArrayKindOf(typid);
+			if (pc->kinds[j] == MLP_NUM_NONE)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("column \"%s\" has type %s, but the model needs float8[] or real[]",
+								InputName(m, j), format_type_be(typid))));
+		}
 		else if (InputDate(m, j))
 		{
 			/* any of date, timestamp, timestamptz: parts of the same instant */
@@ -459,6 +509,13 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 		else if (InputDate(m, j))
 			PrepareDate(m, j, pc->nulls[a] ? NAN :
 						MlpDateToEpoch(pc->values[a], pc->kinds[j]), &pc->x[f]);
+		else if (InputArray(m, j))
+		{
+			double		v[MLP_MAX_ARRAY_LENGTH];
+
+			ArrayInput(m, j, pc->nulls[a], pc->values[a], pc->kinds[j], v);
+			PrepareArray(m, j, v, &pc->x[f]);
+		}
 		else
 			pc->x[f] = Prepare(m, f, pc->nulls[a],
 							   pc->nulls[a] ? 0 :
@@ -482,7 +539,7 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 	if (m->enc)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("model has categorical or date input columns and cannot score a float8[]"),
+				 errmsg("model has categorical, date or array input columns and cannot score a float8[]"),
 				 errhint("Pass a whole row or a jsonb object with the columns: %s.",
 						 FeatureList(m))));
 	if (ARR_NDIM(arr) > 1)
@@ -558,6 +615,39 @@ mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("feature \"%s\" must be a JSON string, number or boolean", f)));
 			PrepareCategory(m, i, v.type == jbvNull, text, &pc->x[j]);
+		}
+		else if (InputArray(m, i))
+		{
+			/* a JSON array of numbers (null elements allowed), or null */
+			double		e[MLP_MAX_ARRAY_LENGTH];
+			int			w = m->enc->inputs[i].width;
+
+			if (v.type == jbvNull)
+				for (int k = 0; k < w; k++)
+					e[k] = NAN;
+			else if (v.type == jbvBinary && JsonContainerIsArray(v.val.binary.data) &&
+					 JsonContainerSize(v.val.binary.data) == (uint32) w)
+			{
+				for (int k = 0; k < w; k++)
+				{
+					JsonbValue *el = getIthJsonbValueFromContainer(v.val.binary.data, k);
+
+					if (el->type == jbvNull)
+						e[k] = NAN;
+					else if (el->type == jbvNumeric)
+						e[k] = CheckFinite(f, DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																				 NumericGetDatum(el->val.numeric))));
+					else
+						ereport(ERROR,
+								(errcode(ERRCODE_DATATYPE_MISMATCH),
+								 errmsg("feature \"%s\" must be a JSON array of numbers", f)));
+				}
+			}
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("feature \"%s\" must be a JSON array of %d numbers", f, w)));
+			PrepareArray(m, i, e, &pc->x[j]);
 		}
 		else if (InputDate(m, i))
 		{

@@ -98,6 +98,84 @@ MlpDateKindOf(Oid typid)
 	}
 }
 
+/* float8[] and real[] (or domains over them) become one feature per element. */
+MlpNumKind
+MlpArrayKindOf(Oid typid)
+{
+	switch (getBaseType(typid))
+	{
+		case FLOAT8ARRAYOID:
+			return MLP_NUM_ARRAY8;
+		case FLOAT4ARRAYOID:
+			return MLP_NUM_ARRAY4;
+		default:
+			return MLP_NUM_NONE;
+	}
+}
+
+/*
+ * The elements of a non-NULL array value as float8 into out (NaN for a NULL
+ * element), checked: one dimension, len elements (len < 0: any length, as
+ * found), finite.  Returns the length.
+ */
+int
+MlpArrayElements(Datum d, MlpNumKind kind, const char *name, int len, double *out)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	int			n = (ARR_NDIM(arr) == 0) ? 0 : ARR_DIMS(arr)[0];
+	bits8	   *bitmap = ARR_NULLBITMAP(arr);
+	const char *p = ARR_DATA_PTR(arr);
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("column \"%s\" holds an array of %d dimensions", name, ARR_NDIM(arr)),
+				 errhint("Array features must be one-dimensional.")));
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("column \"%s\" holds an empty array", name),
+				 errhint("Array features need the same number of elements in every row.")));
+	if (len >= 0 && n != len)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("column \"%s\" holds arrays of different lengths: %d and %d", name, len, n),
+				 errhint("Array features need the same number of elements in every row; pad or cut them in a source query.")));
+	if (n > MLP_MAX_ARRAY_LENGTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("column \"%s\" holds arrays of %d elements; the limit is %d",
+						name, n, MLP_MAX_ARRAY_LENGTH)));
+	for (int k = 0; k < n; k++)
+	{
+		double		v;
+
+		if (bitmap && !(bitmap[k / 8] & (1 << (k % 8))))
+		{
+			out[k] = NAN;
+			continue;
+		}
+		if (kind == MLP_NUM_ARRAY8)
+		{
+			v = *(const float8 *) p;
+			p += sizeof(float8);
+		}
+		else
+		{
+			v = (double) *(const float4 *) p;
+			p += sizeof(float4);
+		}
+		if (!isfinite(v))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("column \"%s\" holds %s in element %d", name,
+							isnan(v) ? "NaN" : "Infinity", k + 1),
+					 errhint("Filter such rows out in a source query.")));
+		out[k] = v;
+	}
+	return n;
+}
+
 /*
  * Whole seconds since 1970-01-01 00:00 (UTC for timestamptz), rounded down
  * in integers: a float8 cannot hold microseconds far from 2000, and rounding
@@ -347,13 +425,13 @@ static void
 RequireFeatureType(const char *name, Oid typid)
 {
 	if (MlpNumKindOf(typid) != MLP_NUM_NONE || MlpDateKindOf(typid) != MLP_NUM_NONE ||
-		MlpIsCategoryType(typid))
+		MlpArrayKindOf(typid) != MLP_NUM_NONE || MlpIsCategoryType(typid))
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 errmsg("feature column \"%s\" has type %s, which is not supported",
 					name, format_type_be(typid)),
-			 errdetail("Features must be numeric, boolean, text-like, enum, date or timestamp."),
+			 errdetail("Features must be numeric, boolean, text-like, enum, date, timestamp, float8[] or real[]."),
 			 errhint("Leave the column out with exclude => ARRAY['%s'], or cast it in a source query.",
 					 name)));
 }
@@ -473,7 +551,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		const MlpPrepSpec *ps = MlpPrepFor(spec->prep, NameStr(a->attname));
 		const MlpPrepSpec *own = NULL;
 		bool		categorical = MlpNumKindOf(a->atttypid) == MLP_NUM_NONE &&
-			MlpDateKindOf(a->atttypid) == MLP_NUM_NONE;
+			MlpDateKindOf(a->atttypid) == MLP_NUM_NONE &&
+			MlpArrayKindOf(a->atttypid) == MLP_NUM_NONE;
 
 		foreach(lc, spec->prep)
 			if (strcmp(((MlpPrepSpec *) lfirst(lc))->column, NameStr(a->attname)) == 0 &&
@@ -545,7 +624,15 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 
 		out->kind[j] = MlpNumKindOf(a->atttypid);
 		if (j < p && out->kind[j] == MLP_NUM_NONE &&
-			MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
+			MlpArrayKindOf(a->atttypid) != MLP_NUM_NONE)
+		{
+			/* elements kept beside the matrix, expanded after the split */
+			out->kind[j] = MlpArrayKindOf(a->atttypid);
+			out->any_encoded = true;
+			out->needs_rowcxt = true;	/* detoasting allocates */
+		}
+		else if (j < p && out->kind[j] == MLP_NUM_NONE &&
+				 MlpDateKindOf(a->atttypid) != MLP_NUM_NONE)
 		{
 			/* loaded as epoch seconds, expanded into its parts after the split */
 			out->kind[j] = MlpDateKindOf(a->atttypid);
@@ -785,6 +872,13 @@ MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
 		sink->min[j] = INFINITY;
 		sink->max[j] = -INFINITY;
 	}
+	sink->arrays = palloc0(sizeof(MlpArrayBuf *) * cols->ncols);
+	for (int j = 0; j < cols->ncols; j++)
+		if (MlpIsArrayKind(cols->kind[j]))
+		{
+			sink->arrays[j] = palloc0(sizeof(MlpArrayBuf));
+			sink->arrays[j]->len = -1;
+		}
 	sink->cats = palloc0(sizeof(MlpCategories *) * cols->ncols);
 	for (int j = 0; j < cols->ncols; j++)
 		if (cols->kind[j] == MLP_NUM_CATEGORY)
@@ -943,6 +1037,46 @@ OrderValue(Datum d, Oid type)
 }
 
 /*
+ * Append row i of array column j: its elements, or NaN for each of a NULL
+ * array.  The length is the first non-NULL array's; rows before it were
+ * NULL and become NaN then.  The buffer grows with the matrix, within the
+ * memory budget.
+ */
+static void
+AddArrayRow(MlpRowSink *sink, int j, int64 i, bool isnull, Datum value)
+{
+	MlpArrayBuf *b = sink->arrays[j];
+	const char *name = sink->cols->names[j];
+	double		tmp[MLP_MAX_ARRAY_LENGTH];
+
+	if (!isnull && b->len < 0)
+		b->len = MlpArrayElements(value, sink->cols->kind[j], name, -1, tmp);
+	else if (!isnull)
+		(void) MlpArrayElements(value, sink->cols->kind[j], name, b->len, tmp);
+	if (b->len < 0)
+		return;					/* NULLs so far: filled in once the length is known */
+	if (i >= b->cap)
+	{
+		int64		newcap = Max(sink->m.cap, i + 1);
+		Size		bytes = mul_size(mul_size(sizeof(double), (Size) b->len), (Size) newcap);
+
+		MlpCheckMemory(add_size(bytes, mul_size(mul_size(sizeof(double), sink->m.ncols),
+												(Size) sink->m.cap)),
+					   "the training data with its array elements");
+		b->data = b->data ?
+			repalloc_huge(b->data, bytes) :
+			MemoryContextAllocExtended(sink->cxt, bytes, MCXT_ALLOC_HUGE);
+		/* rows before the first array were NULL */
+		for (int64 r = b->cap; r < i; r++)
+			for (int k = 0; k < b->len; k++)
+				b->data[(Size) r * b->len + k] = NAN;
+		b->cap = newcap;
+	}
+	for (int k = 0; k < b->len; k++)
+		b->data[(Size) i * b->len + k] = isnull ? NAN : tmp[k];
+}
+
+/*
  * Append one row given as deformed values (indexed by attribute).  The
  * row's split side and the column ranges are settled here, so no later pass
  * over the matrix is needed.
@@ -973,6 +1107,15 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 		int			a = cols->attno[j];
 		double		v;
 
+		if (MlpIsArrayKind(cols->kind[j]))
+		{
+			/* the elements beside the matrix; NaN here marks a NULL array */
+			AddArrayRow(sink, j, i, isnull[a], values[a]);
+			if (isnull[a])
+				sink->nnull[j]++;
+			m->data[(Size) j * m->cap + i] = isnull[a] ? NAN : 0;
+			continue;
+		}
 		if (cols->kind[j] == MLP_NUM_CATEGORY)
 		{
 			/* the category's code; NULL is a category of its own (-1) */
@@ -1155,6 +1298,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	ds->order = r->sink.order;
 	ds->dropped = r->sink.dropped;
 	ds->nnull = r->sink.nnull;
+	ds->arrays = r->sink.arrays;
 	ds->cats = r->sink.cats;
 	ds->ntest = r->sink.ntest;
 	ds->min = r->sink.min;

@@ -27,8 +27,31 @@ typedef enum MlpNumKind
 	MLP_NUM_CATEGORY,			/* text-like or enum: one-hot encoded */
 	MLP_NUM_DATE,				/* date, timestamp, timestamptz: loaded as */
 	MLP_NUM_TIMESTAMP,			/* Unix epoch seconds, expanded into parts */
-	MLP_NUM_TIMESTAMPTZ
+	MLP_NUM_TIMESTAMPTZ,
+	MLP_NUM_ARRAY8,				/* float8[] and real[] of a fixed length: */
+	MLP_NUM_ARRAY4				/* one feature per element */
 } MlpNumKind;
+
+/* Whether a kind is an array (expanded into one feature per element). */
+static inline bool
+MlpIsArrayKind(MlpNumKind kind)
+{
+	return kind == MLP_NUM_ARRAY8 || kind == MLP_NUM_ARRAY4;
+}
+
+/*
+ * The elements of an array column, row-major (row i at data + i * len),
+ * outside the matrix until encoding; NaN marks a NULL element, and every
+ * element of a NULL array.  len is -1 until the first non-NULL array.
+ */
+typedef struct MlpArrayBuf
+{
+	int			len;
+	int64		cap;			/* rows allocated */
+	double	   *data;
+} MlpArrayBuf;
+
+#define MLP_MAX_ARRAY_LENGTH 4000	/* MLP_MAX_FEATURES */
 
 extern double MlpDateToEpoch(Datum d, MlpNumKind kind);
 
@@ -64,6 +87,8 @@ MlpDatumToFloat8(Datum d, MlpNumKind kind)
 		case MLP_NUM_TIMESTAMPTZ:
 			return MlpDateToEpoch(d, kind);
 		case MLP_NUM_CATEGORY:
+		case MLP_NUM_ARRAY8:
+		case MLP_NUM_ARRAY4:
 		case MLP_NUM_NONE:
 			break;
 	}
@@ -140,6 +165,7 @@ typedef struct MlpRowSink
 	double	   *max;
 	int64		dropped;		/* rows left out for a NULL (impute drop) */
 	struct MlpCategories **cats;	/* per column; NULL unless categorical */
+	MlpArrayBuf **arrays;		/* per column; NULL unless an array */
 } MlpRowSink;
 
 /*
@@ -169,6 +195,7 @@ typedef struct MlpDataset
 	int64		dropped;		/* rows left out for a NULL (impute drop) */
 	int64	   *nnull;			/* per column: NULLs (categorical: 0) */
 	MlpCategories **cats;		/* per column; NULL unless categorical */
+	MlpArrayBuf **arrays;		/* per column; NULL unless an array */
 	int			p;
 	char	  **names;			/* p + 1 column names */
 	char	  **types;			/* p + 1 type names */
@@ -177,6 +204,9 @@ typedef struct MlpDataset
 
 extern MlpNumKind MlpNumKindOf(Oid typid);
 extern MlpNumKind MlpDateKindOf(Oid typid);
+extern MlpNumKind MlpArrayKindOf(Oid typid);
+extern int	MlpArrayElements(Datum d, MlpNumKind kind, const char *name, int len,
+							 double *out);
 extern bool MlpIsCategoryType(Oid typid);
 extern char *MlpCategoryText(Oid outfunc, Datum value);
 extern void MlpHugePageHint(void *ptr, Size len);

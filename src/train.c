@@ -118,7 +118,7 @@ typedef struct TrainRows
 static void
 EncodeRows(TrainRows *rows, MlpDataset *ds)
 {
-	MlpEncoding *enc = MlpFitEncoding(&ds->cols, ds->cats, &ds->m, ds->is_test);
+	MlpEncoding *enc = MlpFitEncoding(ds);
 	MlpMatrix	out;
 	MlpColumns *cols = &rows->cols;
 	int			nf = enc->nfeatures;
@@ -158,7 +158,7 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 				 errmsg("the encoded data would have %d features; the limit is %d",
 						nf, MLP_MAX_FEATURES),
 				 errhint("Lower max_categories in preprocess, or leave columns out.")));
-	MlpEncodeMatrix(enc, &ds->cols, ds->cats, &ds->m, &out);
+	MlpEncodeMatrix(enc, ds, &out);
 	memcpy(names, enc->features, sizeof(char *) * nf);
 	memcpy(types, enc->feature_types, sizeof(char *) * nf);
 	names[nf] = cols->names[cols->p];
@@ -185,22 +185,29 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 					impute[enc->inputs[i].first + k] = cols->impute[i];
 					nnull[enc->inputs[i].first + k] = ds->nnull[i];
 				}
-		/* an ordinal column's NULLs are numbers to impute, or an error */
+		/*
+		 * The NULLs of an ordinal column and of array elements are numbers
+		 * to impute, or an error.
+		 */
 		for (int i = 0; i < enc->ninputs; i++)
-			if (enc->inputs[i].kind == MLP_INPUT_ORDINAL)
+			for (int f = enc->inputs[i].first;
+				 (enc->inputs[i].kind == MLP_INPUT_ORDINAL || enc->inputs[i].array) &&
+				 f < enc->inputs[i].first + enc->inputs[i].width; f++)
 			{
-				const double *c = MLP_COL(&out, enc->inputs[i].first);
+				const double *c = MLP_COL(&out, f);
 				int64		n = 0;
 
+				CHECK_FOR_INTERRUPTS();
 				for (int64 r = 0; r < out.nrows; r++)
 					n += isnan(c[r]);
-				nnull[enc->inputs[i].first] = n;
+				nnull[f] = n;
 				if (n > 0 && cols->impute[i] == MLP_IMPUTE_ERROR)
 					ereport(ERROR,
 							(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-							 errmsg("column \"%s\" is NULL in %lld of %lld rows",
-									enc->inputs[i].name, (long long) n, (long long) out.nrows),
-							 errhint("An ordinal column's NULLs are imputed like numbers; impute them, or filter those rows out.")));
+							 errmsg("%s \"%s\" is NULL in %lld of %lld rows",
+									enc->inputs[i].array ? "array element" : "column",
+									enc->features[f], (long long) n, (long long) out.nrows),
+							 errhint("Impute it in preprocess, or filter those rows out.")));
 			}
 		cols->impute = impute;
 	}
@@ -458,6 +465,7 @@ PolyColumns(const TrainRows *rows, List *names, const char *key)
 				{
 					found = rows->enc->inputs[i].first;
 					kind = rows->enc->inputs[i].textual ? "categorical" :
+						rows->enc->inputs[i].array ? "an array" :
 						MlpInputIsDate(&rows->enc->inputs[i]) ? "a date" : NULL;
 				}
 		}
