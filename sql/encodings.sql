@@ -90,3 +90,21 @@ SELECT deployed FROM mlpipe_train('enc_ord_prep', 'eshops', 'y', 'ridge', test_s
     preprocess => '{"color": {"encode": "ordinal", "impute": "median", "scale": "minmax"}}');
 SELECT mlpipe_predict('enc_ord_prep', '{"x": 1, "city": "c01", "color": null}'::jsonb) =
        mlpipe_predict('enc_ord_prep', '{"x": 1, "city": "c01", "color": "green"}'::jsonb) AS null_is_the_median;
+
+-- values the model does not know are counted per column, for drift
+-- monitoring: at training per split (values past the cap), at evaluate
+SELECT deployed FROM mlpipe_train('enc_unseen', 'eshops', 'y', 'ridge', split => 'random', seed => 1,
+    preprocess => '{"city": {"max_categories": 35}}');
+SELECT m.split, m.metric, m.value
+FROM mlpipe.metrics m WHERE m.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'enc_unseen')
+ AND m.metric LIKE 'unseen:%' ORDER BY 1, 2;
+SELECT count(*) FILTER (WHERE NOT mlpipe_split_test(s, 0.25, 'random', 1)) AS train_rows_in_other
+FROM eshops s
+WHERE city NOT IN (SELECT feature_city FROM (
+    SELECT substr(feature, 6) AS feature_city FROM mlpipe_coefficients('enc_unseen') WHERE feature LIKE 'city=%') k);
+SELECT e.metric, e.value,
+       CASE e.metric WHEN 'unseen:city' THEN (SELECT count(*) FROM eshops WHERE x > 10 OR city NOT IN (
+            SELECT substr(feature, 6) FROM mlpipe_coefficients('enc_unseen') WHERE feature LIKE 'city=%'))
+       ELSE 0 END AS expected
+FROM mlpipe_evaluate('enc_unseen', 'SELECT x, CASE WHEN x > 10 THEN ''new'' ELSE city END AS city, color, y FROM eshops') e
+WHERE e.metric LIKE 'unseen:%' ORDER BY 1;

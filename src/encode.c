@@ -516,6 +516,59 @@ ValueSlot(const MlpInput *in, bool isnull, const char *text)
 }
 
 /*
+ * Whether a non-NULL value is one the model knows: a kept category (hash:
+ * in a kept bucket).  Any other goes to "(other)", to zeros, to -1 or to
+ * the mean; these are the unseen values counted for drift monitoring.
+ */
+bool
+MlpCategoryKnown(const MlpInput *in, const char *text)
+{
+	if (in->kind == MLP_INPUT_HASH)
+		return ValueSlot(in, false, text) >= 0;
+	return MlpCategorySlot(in, text) >= 0;
+}
+
+/*
+ * Count the rows of each categorical input whose value the encoding does
+ * not know, separately for training and test rows (is_test may be NULL).
+ */
+void
+MlpCountUnseen(const MlpEncoding *enc, const MlpDataset *ds, int64 *train, int64 *test)
+{
+	for (int j = 0; j < enc->ninputs; j++)
+	{
+		const MlpInput *in = &enc->inputs[j];
+		MlpCategories *c = ds->cats[j];
+		const double *src = MLP_COL(&ds->m, j);
+		bool	   *known;
+
+		train[j] = test[j] = 0;
+		if (!in->textual || c == NULL)
+			continue;
+		known = palloc(sizeof(bool) * Max(c->n, 1));
+		for (int code = 0; code < c->n; code++)
+		{
+			if ((code & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			known[code] = MlpCategoryKnown(in, c->text[code]);
+		}
+		for (int64 i = 0; i < ds->m.nrows; i++)
+		{
+			int			code = (int) src[i];
+
+			if (code >= 0 && !known[code])
+			{
+				if (ds->is_test && ds->is_test[i])
+					test[j]++;
+				else
+					train[j]++;
+			}
+		}
+		pfree(known);
+	}
+}
+
+/*
  * The single feature of an ordinal or target encoded value: NaN for an
  * ordinal NULL (imputed afterwards).
  */

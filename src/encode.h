@@ -68,6 +68,9 @@ typedef struct MlpEncoding
 
 extern MlpEncoding *MlpFitEncoding(const MlpDataset *ds);
 extern void MlpSetInputKind(MlpInput *in, uint8 kind);
+extern bool MlpCategoryKnown(const MlpInput *in, const char *text);
+extern void MlpCountUnseen(const MlpEncoding *enc, const MlpDataset *ds, int64 *train,
+						   int64 *test);
 extern int	MlpHashBucket(const char *text, int nbuckets);
 extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out);
 extern void MlpIndexCategories(MlpInput *in);

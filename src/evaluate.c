@@ -55,6 +55,8 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	MlpPart		part;
 	const double *center;
 	const double *scale;
+	int64	   *unseen = NULL;
+	int64	   *unused_counts;
 	double		met[REGM_LEN];
 	double		unused[REGM_LEN];
 	MlpRegMetrics m;
@@ -155,6 +157,9 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	{
 		/* the model's own categories, matched by text */
 		MlpEncodeMatrix(model->enc, ds, &part.m);
+		unseen = palloc0(sizeof(int64) * model->enc->ninputs);
+		unused_counts = palloc0(sizeof(int64) * model->enc->ninputs);
+		MlpCountUnseen(model->enc, ds, unseen, unused_counts);
 		part.p = model->enc->nfeatures;
 	}
 	part.is_test = ds->is_test;
@@ -209,6 +214,11 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	EmitMetric(rsinfo, model_id, "rmse", m.rmse);
 	EmitMetric(rsinfo, model_id, "mae", m.mae);
 	EmitMetric(rsinfo, model_id, "r2", m.r2);
+	/* rows whose category the model does not know (for drift monitoring) */
+	for (int i = 0; model->enc && i < model->enc->ninputs; i++)
+		if (model->enc->inputs[i].textual)
+			EmitMetric(rsinfo, model_id, psprintf("unseen:%s", model->enc->inputs[i].name),
+					   (double) unseen[i]);
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -108,6 +108,8 @@ typedef struct TrainRows
 	const double *center;		/* training means, for the residual */
 	MlpEncoding *enc;			/* categorical features: their one-hot encoding */
 	MlpPoly    *poly;			/* products appended after the other features */
+	int64	   *unseen_train;	/* per input: rows with a value not kept */
+	int64	   *unseen_test;	/* (test rows: also values not in training) */
 } TrainRows;
 
 /*
@@ -159,6 +161,9 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 						nf, MLP_MAX_FEATURES),
 				 errhint("Lower max_categories in preprocess, or leave columns out.")));
 	MlpEncodeMatrix(enc, ds, &out);
+	rows->unseen_train = palloc0(sizeof(int64) * enc->ninputs);
+	rows->unseen_test = palloc0(sizeof(int64) * enc->ninputs);
+	MlpCountUnseen(enc, ds, rows->unseen_train, rows->unseen_test);
 	memcpy(names, enc->features, sizeof(char *) * nf);
 	memcpy(types, enc->feature_types, sizeof(char *) * nf);
 	names[nf] = cols->names[cols->p];
@@ -1216,6 +1221,16 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	}
 	StoreMetrics(model_id, "train", train_m, &metricsjs);
 	appendStringInfoChar(&metricsjs, '}');
+	/* rows whose category the model does not know, per split (for drift) */
+	for (int i = 0; rows.enc && i < rows.enc->ninputs; i++)
+		if (rows.enc->inputs[i].textual)
+		{
+			char	   *metric = psprintf("unseen:%s", rows.enc->inputs[i].name);
+
+			CatalogInsertMetric(model_id, "train", metric, NULL, (double) rows.unseen_train[i]);
+			if (ntest > 0)
+				CatalogInsertMetric(model_id, "test", metric, NULL, (double) rows.unseen_test[i]);
+		}
 
 	if (strcmp(deploy, "always") == 0 ||
 		(strcmp(deploy, "if_better") == 0 && IsBetter(project_id, model_id)))
