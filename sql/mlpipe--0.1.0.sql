@@ -121,6 +121,11 @@ RETURNS boolean
 AS 'MODULE_PATHNAME', 'mlpipe_split_test'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION mlpipe_split_key("row" record, seed bigint DEFAULT 42)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'mlpipe_split_key'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 -- The split mlpipe_train would make, as two new tables.
 CREATE FUNCTION mlpipe_split(source text, train_table text, test_table text,
                              test_size float8 DEFAULT 0.25,
@@ -164,6 +169,23 @@ BEGIN
             EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) s WHERE s.%I >= %L',
                            test_table, q, col, cut);
         END IF;
+    ELSIF split = 'stratified' OR split LIKE 'stratified:_%' THEN
+        -- per value of the column, the floor(test_size * n + 0.5) rows with the
+        -- lowest keys (mlpipe_train's split => 'stratified' on its target)
+        IF split = 'stratified' THEN
+            RAISE EXCEPTION 'mlpipe_split needs the column to stratify on'
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Use split => ''stratified:<column>'', with the target of the training.';
+        END IF;
+        col := substr(split, 12);
+        cut := format('SELECT s, row_number() OVER (PARTITION BY s.%1$I
+                              ORDER BY @extschema@.mlpipe_split_key(s, %3$L::bigint)) AS rn,
+                              count(*) OVER (PARTITION BY s.%1$I) AS n
+                       FROM (%2$s) s', col, q, seed);
+        EXECUTE format('CREATE TABLE %s AS SELECT (x.s).* FROM (%s) x
+                        WHERE x.rn > floor(%L::float8 * x.n + 0.5)', train_table, cut, test_size);
+        EXECUTE format('CREATE TABLE %s AS SELECT (x.s).* FROM (%s) x
+                        WHERE x.rn <= floor(%L::float8 * x.n + 0.5)', test_table, cut, test_size);
     ELSE
         -- the caller's search_path resolves the source and the tables;
         -- our own function is named with its schema and exact types

@@ -64,3 +64,26 @@ SELECT mlpipe_train('sp_bad', 'SELECT a, y, CASE WHEN id = 9 THEN ''NaN'' ELSE b
 SELECT mlpipe_split_test(e, 0.25, 'order:day', 42) FROM events e LIMIT 1;
 SELECT mlpipe_split('events', 'x_train', 'x_test', test_size => 1);
 SELECT count(*) AS none_stored FROM mlpipe.projects WHERE name = 'sp_bad';
+
+-- stratified: in each class of the target, round(test_size * n) rows with
+-- the lowest keys go to the test split; mlpipe_split reproduces it
+CREATE TABLE strat AS
+SELECT g AS id, sin(g) AS a, cos(g * 0.7) AS b,
+       CASE WHEN g % 10 < 6 THEN 0 WHEN g % 10 < 9 THEN 1 ELSE 2 END::float8 AS y
+FROM generate_series(1, 203) g;
+SELECT y, count(*) FROM strat GROUP BY 1 ORDER BY 1;
+CREATE TABLE strat_run AS
+SELECT * FROM mlpipe_train('strat', 'strat', 'y', 'ridge', split => 'stratified', seed => 5, exclude => ARRAY['id']);
+SELECT n_train, n_test, spec ->> 'split' AS split FROM mlpipe.models WHERE id = (SELECT model_id FROM strat_run);
+SELECT * FROM mlpipe_split('strat', 'strat_train', 'strat_test', 0.25, 'stratified:y', 5);
+SELECT y, count(*) AS test_rows, round(0.25 * (SELECT count(*) FROM strat s WHERE s.y = t.y)) AS expected
+FROM strat_test t GROUP BY y ORDER BY y;
+-- the same training rows: the model refitted on mlpipe_split's training table is the same
+SELECT deployed FROM mlpipe_train('strat_again', 'strat_train', 'y', 'ridge', test_size => 0, exclude => ARRAY['id']);
+SELECT bool_and(abs(a.coefficient - b.coefficient) <= 1e-12 * greatest(abs(b.coefficient), 1)) AS same_model
+FROM mlpipe_coefficients('strat') a JOIN mlpipe_coefficients('strat_again') b USING (feature);
+-- the keys are the random split's: independent of row order and of features
+SELECT count(DISTINCT mlpipe_split_key(s, 5)) = count(*) AS distinct_keys FROM strat s;
+SELECT mlpipe_split_test(s, 0.25, 'stratified', 5) FROM strat s LIMIT 1;
+SELECT * FROM mlpipe_split('strat', 'strat_x', 'strat_y', 0.25, 'stratified', 5);
+SELECT mlpipe_train('strat_bad', 'SELECT a, b, a + b AS y FROM strat', 'y', split => 'stratified');

@@ -498,7 +498,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 				InList(spec->exclude, NameStr(a->attname)))
 				continue;
 			/* a split column is a key or a clock, not a feature (unless named) */
-			if (spec->split != MLP_SPLIT_RANDOM &&
+			if (spec->split_column != NULL &&
 				strcmp(NameStr(a->attname), spec->split_column) == 0)
 				continue;
 			(void) FindColumn(td, NameStr(a->attname), &ambiguous);
@@ -666,6 +666,7 @@ MlpHashColumns(TupleDesc td, const MlpSourceSpec *spec, MlpColumns *out)
 {
 	out->nhash = 0;
 	out->order_attno = -1;
+	out->stratified = (spec->split == MLP_SPLIT_STRATIFIED);
 	out->order_type = InvalidOid;
 	out->hash_attno = palloc(sizeof(int) * Max(td->natts, 1));
 	out->hash_len = palloc(sizeof(int16) * Max(td->natts, 1));
@@ -678,7 +679,8 @@ MlpHashColumns(TupleDesc td, const MlpSourceSpec *spec, MlpColumns *out)
 
 		if (a->attisdropped)
 			continue;
-		if (spec->split != MLP_SPLIT_RANDOM &&
+		/* random and stratified splits hash every column */
+		if (spec->split_column != NULL &&
 			strcmp(NameStr(a->attname), spec->split_column) != 0)
 			continue;
 		if (spec->split == MLP_SPLIT_ORDER)
@@ -759,7 +761,14 @@ MlpColumnSalt(uint64 h0, uint64 name_hash)
 bool
 MlpSplitIsTest(uint64 h, uint64 h0, uint64 threshold)
 {
-	return threshold != 0 && Mix64(h ^ h0) < threshold;
+	return threshold != 0 && MlpSplitKey(h, h0) < threshold;
+}
+
+/* A row's uniform 64-bit key under a seed: below the threshold is a test row. */
+uint64
+MlpSplitKey(uint64 h, uint64 h0)
+{
+	return Mix64(h ^ h0);
 }
 
 /* Parse split => 'random' | 'hash:<column>' | 'order:<column>'. */
@@ -779,11 +788,13 @@ MlpParseSplit(const char *split, MlpSourceSpec *spec)
 		spec->split = MLP_SPLIT_ORDER;
 		spec->split_column = pstrdup(split + 6);
 	}
+	else if (strcmp(split, "stratified") == 0)
+		spec->split = MLP_SPLIT_STRATIFIED;
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown split \"%s\"", split),
-				 errhint("Use random, hash:<column> or order:<column>.")));
+				 errhint("Use random, stratified, hash:<column> or order:<column>.")));
 }
 
 /* The split as the user wrote it, for the stored training spec. */
@@ -796,6 +807,8 @@ MlpSplitText(const MlpSourceSpec *spec)
 			return psprintf("hash:%s", spec->split_column);
 		case MLP_SPLIT_ORDER:
 			return psprintf("order:%s", spec->split_column);
+		case MLP_SPLIT_STRATIFIED:
+			return pstrdup("stratified");
 		case MLP_SPLIT_RANDOM:
 			break;
 	}
@@ -925,7 +938,8 @@ GrowMatrix(MlpRowSink *sink)
 {
 	MlpMatrix  *m = &sink->m;
 	Size		rowbytes = add_size(mul_size(sizeof(double),
-											 (Size) m->ncols + (sink->cols->order_attno >= 0)), 1);
+											 (Size) m->ncols + (sink->cols->order_attno >= 0) +
+											 sink->cols->stratified), 1);
 	Size		limit = mul_size((Size) mlpipe_max_memory_kb, 1024);
 	Size		others = 0;
 	int64		newcap = m->cap ? m->cap * 2 : sink->first_cap;
@@ -962,6 +976,11 @@ GrowMatrix(MlpRowSink *sink)
 	else
 		sink->is_test = MemoryContextAllocExtended(sink->cxt, (Size) newcap,
 												   MCXT_ALLOC_HUGE);
+	if (sink->cols->stratified)
+		sink->key = sink->key ?
+			repalloc_huge(sink->key, sizeof(uint64) * (Size) newcap) :
+			MemoryContextAllocExtended(sink->cxt, sizeof(uint64) * (Size) newcap,
+									   MCXT_ALLOC_HUGE);
 	if (sink->cols->order_attno >= 0)
 		sink->order = sink->order ?
 			repalloc_huge(sink->order, sizeof(double) * (Size) newcap) :
@@ -1145,8 +1164,10 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 		sink->min[j] = Min(sink->min[j], v);
 		sink->max[j] = Max(sink->max[j], v);
 	}
-	if (sink->threshold && cols->order_attno < 0)
+	if ((sink->threshold || cols->stratified) && cols->order_attno < 0)
 		h = MlpRowHash(cols, sink->salt, sink->h0, values, isnull);
+	if (cols->stratified)
+		sink->key[i] = MlpSplitKey(h, sink->h0);
 	if (cols->order_attno >= 0)
 	{
 		if (isnull[cols->order_attno])
@@ -1166,7 +1187,7 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(sink->rowcxt);
 	}
-	sink->is_test[i] = cols->order_attno < 0 &&
+	sink->is_test[i] = cols->order_attno < 0 && !cols->stratified &&
 		MlpSplitIsTest(h, sink->h0, sink->threshold);
 	sink->ntest += sink->is_test[i];
 	m->nrows = i + 1;
@@ -1296,6 +1317,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	ds->m = r->sink.m;
 	ds->is_test = r->sink.is_test;
 	ds->order = r->sink.order;
+	ds->key = r->sink.key;
 	ds->dropped = r->sink.dropped;
 	ds->nnull = r->sink.nnull;
 	ds->arrays = r->sink.arrays;
@@ -1309,6 +1331,82 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	if (r->sink.rowcxt)
 		MemoryContextDelete(r->sink.rowcxt);
 	return ds;
+}
+
+/* a row of a stratified split: its class, its key, its position */
+typedef struct StratRow
+{
+	double		cls;
+	int64		key;			/* signed, as mlpipe_split_key returns it */
+	int64		i;
+} StratRow;
+
+static int
+CompareStratRow(const void *a, const void *b)
+{
+	const StratRow *x = a;
+	const StratRow *y = b;
+
+	if (x->cls != y->cls)
+		return (x->cls < y->cls) ? -1 : 1;
+	if (x->key != y->key)
+		return (x->key < y->key) ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * A stratified split: in each class (each value of cls), the
+ * floor(test_size * rows of the class + 0.5) rows with the lowest keys are test
+ * rows.  The keys are the random split's, so the sides depend on the data
+ * and the seed only; mlpipe_split reproduces them with mlpipe_split_key.
+ */
+int64
+MlpStratifiedSplit(const uint64 *key, const double *cls, int64 n, double test_size,
+				   uint8 *is_test)
+{
+	StratRow   *r = MemoryContextAllocExtended(CurrentMemoryContext,
+											   sizeof(StratRow) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int64		ntest = 0;
+	int			nclasses = 0;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		r[i].cls = cls[i];
+		r[i].key = (int64) key[i];
+		r[i].i = i;
+	}
+	CHECK_FOR_INTERRUPTS();
+	qsort(r, n, sizeof(StratRow), CompareStratRow);
+	if (n > 0)
+		memset(is_test, 0, (Size) n);
+	for (int64 a = 0; a < n;)
+	{
+		int64		b = a;
+		int64		k;
+
+		while (b < n && r[b].cls == r[a].cls)
+			b++;
+		if (++nclasses > MLP_STRATIFIED_MAX_CLASSES)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a stratified split needs a target with at most %d distinct values",
+							MLP_STRATIFIED_MAX_CLASSES),
+					 errhint("Stratify classification targets; use a random or hash split for a continuous one.")));
+		/* the same float8 arithmetic as mlpipe_split's SQL */
+		if (b - a < 2 && test_size > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a stratified split needs at least 2 rows of each target value; %g has 1",
+							r[a].cls),
+					 errhint("Stratify classification targets; use a random or hash split for a continuous one.")));
+		k = (int64) floor(test_size * (double) (b - a) + 0.5);
+		for (int64 t = a; t < a + k; t++)
+			is_test[r[t].i] = 1;
+		ntest += k;
+		a = b;
+	}
+	pfree(r);
+	return ntest;
 }
 
 /*

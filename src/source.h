@@ -101,8 +101,11 @@ typedef enum MlpSplitKind
 {
 	MLP_SPLIT_RANDOM,			/* seeded hash of every column */
 	MLP_SPLIT_HASH,				/* seeded hash of one key column */
-	MLP_SPLIT_ORDER				/* the rows with the largest values of a column */
+	MLP_SPLIT_ORDER,			/* the rows with the largest values of a column */
+	MLP_SPLIT_STRATIFIED		/* per target value, the rows with the lowest keys */
 } MlpSplitKind;
+
+#define MLP_STRATIFIED_MAX_CLASSES 1000
 
 typedef struct MlpSourceSpec
 {
@@ -141,6 +144,7 @@ typedef struct MlpColumns
 	bool	   *hash_byval;
 	uint64	   *hash_name;		/* hash of the column's name */
 	int			order_attno;	/* ORDER split: the column, else -1 */
+	bool		stratified;		/* STRATIFIED split: keys now, sides later */
 	Oid			order_type;
 } MlpColumns;
 
@@ -160,6 +164,7 @@ typedef struct MlpRowSink
 	uint64	   *salt;			/* per hashed column */
 	uint8	   *is_test;		/* per row, same capacity as the matrix */
 	double	   *order;			/* ORDER split: the column's value per row */
+	uint64	   *key;			/* STRATIFIED split: each row's key */
 	int64		ntest;
 	double	   *min;			/* per column, NULLs left out */
 	double	   *max;
@@ -192,6 +197,7 @@ typedef struct MlpDataset
 	double	   *min;			/* per column */
 	double	   *max;
 	double	   *order;			/* ORDER split: the column's value per row */
+	uint64	   *key;			/* STRATIFIED split: each row's key */
 	int64		dropped;		/* rows left out for a NULL (impute drop) */
 	int64	   *nnull;			/* per column: NULLs (categorical: 0) */
 	MlpCategories **cats;		/* per column; NULL unless categorical */
@@ -219,6 +225,9 @@ extern void MlpParseSplit(const char *split, MlpSourceSpec *spec);
 extern char *MlpSplitText(const MlpSourceSpec *spec);
 extern int64 MlpOrderSplit(const double *order, int64 n, double test_size,
 						   uint8 *is_test);
+extern int64 MlpStratifiedSplit(const uint64 *key, const double *cls, int64 n,
+								double test_size, uint8 *is_test);
+extern uint64 MlpSplitKey(uint64 h, uint64 h0);
 extern void MlpHashColumns(TupleDesc td, const MlpSourceSpec *spec,
 						   MlpColumns *out);
 extern uint64 MlpRowHash(const MlpColumns *cols, const uint64 *salt, uint64 h0,

@@ -1,7 +1,9 @@
 /*
  * split.c
  *	  mlpipe_split_test: the training split's decision for one row, so that
- *	  mlpipe_split (and any query) can reproduce the holdout of a training.
+ *	  mlpipe_split (and any query) can reproduce the holdout of a training;
+ *	  mlpipe_split_key: a row's key, from which mlpipe_split reproduces a
+ *	  stratified split.
  */
 #include "postgres.h"
 
@@ -15,6 +17,7 @@
 #include "source.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_split_test);
+PG_FUNCTION_INFO_V1(mlpipe_split_key);
 
 /* per call site: the hashed columns of the last row type seen */
 typedef struct SplitCall
@@ -33,25 +36,18 @@ typedef struct SplitCall
 } SplitCall;
 
 /*
- * mlpipe_split_test(row record, test_size float8, split text, seed bigint)
- * -> whether mlpipe_train would put this row in the test split.
+ * The seeded hash of a row under a split's columns, with the per-call-site
+ * state (the hashed columns of the row type) cached in fn_extra.
  */
-Datum
-mlpipe_split_test(PG_FUNCTION_ARGS)
+static uint64
+RowSplitHash(FunctionCallInfo fcinfo, HeapTupleHeader rec, const char *split,
+			 int64 seed, uint64 *h0)
 {
-	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
-	double		test_size = PG_GETARG_FLOAT8(1);
-	char	   *split = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	int64		seed = PG_GETARG_INT64(3);
 	Oid			tupType = HeapTupleHeaderGetTypeId(rec);
 	int32		tupTypmod = HeapTupleHeaderGetTypMod(rec);
 	SplitCall  *sc = fcinfo->flinfo->fn_extra;
 	HeapTupleData tuple;
 
-	if (!(test_size >= 0 && test_size < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("test_size must be at least 0 and less than 1")));
 	if (sc == NULL || sc->rowtype != tupType || sc->rowtypmod != tupTypmod ||
 		strcmp(sc->split, split) != 0 || sc->seed != seed)
 	{
@@ -71,10 +67,12 @@ mlpipe_split_test(PG_FUNCTION_ARGS)
 
 		memset(&spec, 0, sizeof(spec));
 		MlpParseSplit(split, &spec);
-		if (spec.split == MLP_SPLIT_ORDER)
+		if (spec.split == MLP_SPLIT_ORDER || spec.split == MLP_SPLIT_STRATIFIED)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("an order split is decided over the whole source, not row by row"),
+					 spec.split == MLP_SPLIT_ORDER ?
+					 errmsg("an order split is decided over the whole source, not row by row") :
+					 errmsg("a stratified split is decided over the whole source, not row by row"),
 					 errhint("Use mlpipe_split(), which takes the whole source.")));
 		sc = palloc0(sizeof(SplitCall));
 		sc->cxt = cxt;
@@ -99,7 +97,44 @@ mlpipe_split_test(PG_FUNCTION_ARGS)
 	tuple.t_tableOid = InvalidOid;
 	tuple.t_data = rec;
 	heap_deform_tuple(&tuple, sc->desc, sc->values, sc->nulls);
-	PG_RETURN_BOOL(MlpSplitIsTest(MlpRowHash(&sc->cols, sc->salt, sc->h0,
-											 sc->values, sc->nulls),
-								  sc->h0, MlpSplitThreshold(test_size)));
+	*h0 = sc->h0;
+	return MlpRowHash(&sc->cols, sc->salt, sc->h0, sc->values, sc->nulls);
+}
+
+/*
+ * mlpipe_split_test(row record, test_size float8, split text, seed bigint)
+ * -> whether mlpipe_train would put this row in the test split.
+ */
+Datum
+mlpipe_split_test(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
+	double		test_size = PG_GETARG_FLOAT8(1);
+	char	   *split = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	int64		seed = PG_GETARG_INT64(3);
+	uint64		h0;
+	uint64		h;
+
+	if (!(test_size >= 0 && test_size < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("test_size must be at least 0 and less than 1")));
+	h = RowSplitHash(fcinfo, rec, split, seed, &h0);
+	PG_RETURN_BOOL(MlpSplitIsTest(h, h0, MlpSplitThreshold(test_size)));
+}
+
+/*
+ * mlpipe_split_key(row record, seed bigint) -> the row's key under the
+ * random split (signed): a stratified split makes, in each class, the rows
+ * with the lowest keys its test rows.
+ */
+Datum
+mlpipe_split_key(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		seed = PG_GETARG_INT64(1);
+	uint64		h0;
+	uint64		h = RowSplitHash(fcinfo, rec, "random", seed, &h0);
+
+	PG_RETURN_INT64((int64) MlpSplitKey(h, h0));
 }

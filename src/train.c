@@ -253,6 +253,7 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
 	 * columns of the rows: one process.
 	 */
 	if (OidIsValid(relid) && spec->split != MLP_SPLIT_ORDER &&
+		spec->split != MLP_SPLIT_STRATIFIED &&
 		!MlpPrepNeedsQuantiles(spec->prep) && eng->poly_columns == NIL &&
 		eng->inter_columns == NIL && eng->select == MLP_SELECT_NONE)
 	{
@@ -278,6 +279,10 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
 	if (spec->split == MLP_SPLIT_ORDER)
 		rows->part.ntest = ds->ntest =
 			MlpOrderSplit(ds->order, ds->m.nrows, test_size, ds->is_test);
+	if (spec->split == MLP_SPLIT_STRATIFIED)
+		rows->part.ntest = ds->ntest =
+			MlpStratifiedSplit(ds->key, MLP_COL(&ds->m, ds->p), ds->m.nrows, test_size,
+							   ds->is_test);
 	SummaryInit(&rows->sum, ds->m.ncols);
 	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
 			   ds->nnull, ds->min, ds->max);
