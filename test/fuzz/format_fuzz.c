@@ -2,14 +2,21 @@
  * format_fuzz.c
  *	  Deterministic fuzzer for the mlpipe model format reader (src/format.c).
  *
- * Links src/format.c alone.  Builds a valid model with the writer, then
- * feeds mlp_model_parse a large number of damaged variants: exhaustive bit
- * flips and truncations, random corruption, garbage extensions, structural
- * edits made behind a recomputed CRC-32C (so the section checks are reached),
- * random models made by the writer, and fully random buffers.  Every input
- * is copied into an exactly-sized malloc'd buffer so that AddressSanitizer
- * reports any overread; every accepted model is walked through the cursor
- * API the way src/model.c and src/algo/linear.c read it.
+ * Links src/format.c alone.  Builds a corpus of valid models with the
+ * writer -- a plain one, and ones whose feature section carries the
+ * optional blocks model.c writes (preprocessing 'P', products 'M', encoding
+ * 'C', transforms 'T', selected features 'S') in several combinations --
+ * then feeds mlp_model_parse a large number of damaged variants: bit flips
+ * and truncations (every pair of bit flips of the plain model), random
+ * corruption, garbage extensions, structural edits made behind a recomputed
+ * CRC-32C (so the section checks are reached), every byte and count of the
+ * optional blocks set to awkward values, blocks cut, removed, repeated and
+ * swapped, random models made by the writer, and fully random buffers.
+ * Every input is copied into an exactly-sized malloc'd buffer, and every
+ * section of an accepted one into its own, so that AddressSanitizer reports
+ * any overread; every accepted model is walked through the cursor API with
+ * the checks src/model.c and src/algo/linear.c make (all but the newest
+ * encoding kinds and bucketize: see WalkEncoding and WalkTransforms).
  *
  *	  format_fuzz [ITERATIONS [SEED]]	(defaults 200000 and 0x6d6c7069706531)
  *
@@ -31,8 +38,30 @@
 #define DEFAULT_ITERATIONS	200000
 #define DEFAULT_SEED		UINT64_C(0x6d6c7069706531)
 #define WORK_CAP			4096	/* largest mutated input */
-#define MAX_REASONS			32
-#define MAX_FIELDS			64
+#define MAX_REASONS			48
+#define MAX_FIELDS			160
+
+/* the feature section's optional blocks, in model.c's order, by first byte */
+#define PREP_MARKER			0x50	/* 'P': NULL handling, centre, scale */
+#define POLY_MARKER			0x4D	/* 'M': products of base features */
+#define ENC_MARKER			0x43	/* 'C': input columns and their features */
+#define TRANSFORM_MARKER	0x54	/* 'T': log1p or clip per feature */
+#define SELECT_MARKER		0x53	/* 'S': the features the estimator sees */
+
+/* model.c's limits and codes (poly.h, prep.h, encode.h) */
+#define MAX_FEATURE_COUNT	100000
+#define MAX_DEGREE			3	/* factors of a product */
+#define PREP_ERROR			0	/* impute: 0 error, 1 fill, 2 dropped */
+#define PREP_FILL			1
+#define PREP_DROP			2
+#define TRANSFORM_CLIP		2	/* transform: 0 none, 1 log1p, 2 clip */
+#define INPUT_NUMERIC		0	/* input kinds */
+#define INPUT_CATEGORY		1
+#define INPUT_DATE			2	/* 2 .. 4: date, timestamp, timestamptz */
+#define INPUT_TIMESTAMPTZ	4
+#define INPUT_KIND_MAX		INPUT_TIMESTAMPTZ
+#define DATE_PARTS_ALL		0x3F
+#define DATE_NPARTS			6
 
 /* what a case must do */
 typedef enum Expect
@@ -50,14 +79,49 @@ typedef struct ReasonCount
 	unsigned long count;
 } ReasonCount;
 
+/* what the walk found in an accepted model */
+typedef struct WalkInfo
+{
+	uint32_t	nf;				/* features */
+	uint32_t	nbase;			/* features before the products */
+	uint32_t	nterms;			/* products: 0 without an 'M' block */
+	uint32_t	ninputs;		/* input columns: 0 without a 'C' block */
+	uint32_t	nselected;		/* 0 without an 'S' block */
+	bool		prep;			/* a 'P' block */
+	bool		transform;		/* a 'T' block */
+} WalkInfo;
+
+/* the feature section as far as the walk has read it, as model.c keeps it */
+typedef struct FeatWalk
+{
+	MlpCursor	c;
+	WalkInfo	info;
+	const char **name;			/* per feature, not NUL-terminated */
+	uint32_t   *name_len;
+	uint8_t    *impute;			/* per feature, with a 'P' block */
+	double	   *center;
+	double	   *scale;
+	uint8_t    *degree;			/* per product */
+	uint32_t   *factor;			/* per product, MAX_DEGREE slots */
+	uint8_t    *input_kind;		/* per base feature, with a 'C' block */
+	const char **cat;			/* one input's categories, scratch */
+	uint32_t   *cat_len;
+} FeatWalk;
+
+static const char *const date_part_names[DATE_NPARTS] =
+{"year", "month", "day", "dow", "hour", "epoch"};
+
 static uint64_t rng_state;
 static uint64_t seed;
 static unsigned long cur_iteration;
 static const char *cur_phase = "setup";
+static const char *cur_model = "-";
 static size_t cur_a;
 static size_t cur_b;
 static const uint8_t *cur_data;
 static size_t cur_len;
+static WalkInfo last_walk;		/* of the last case the walk accepted */
+static const char *last_why;	/* why the walk refused the last case, or NULL */
 
 static ReasonCount parse_reasons[MAX_REASONS];
 static ReasonCount walk_reasons[MAX_REASONS];
@@ -78,8 +142,8 @@ Fail(const char *fmt,...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n  case: phase=%s iteration=%lu a=%zu b=%zu seed=0x%" PRIx64 "\n",
-			cur_phase, cur_iteration, cur_a, cur_b, seed);
+	fprintf(stderr, "\n  case: model=%s phase=%s iteration=%lu a=%zu b=%zu seed=0x%" PRIx64 "\n",
+			cur_model, cur_phase, cur_iteration, cur_a, cur_b, seed);
 	if (cur_data != NULL)
 	{
 		fprintf(stderr, "  input (%zu bytes):", cur_len);
@@ -93,6 +157,7 @@ Fail(const char *fmt,...)
 	exit(1);
 #endif
 }
+
 
 /* Name the cases that follow, for the failure report. */
 static void
@@ -123,18 +188,28 @@ RandBelow(size_t n)
 	return (size_t) (Rand() % n);
 }
 
-/* Bitwise CRC-32C, independent of format.c's table, to cross-check it. */
+/* CRC-32C by a byte table of the harness's own, independent of format.c's. */
 static uint32_t
-SlowCrc32c(const uint8_t *p, size_t len)
+TableCrc32c(const uint8_t *p, size_t len)
 {
+	static uint32_t table[256];
+	static bool ready = false;
 	uint32_t	crc = 0xFFFFFFFFu;
 
-	for (size_t i = 0; i < len; i++)
+	if (!ready)
 	{
-		crc ^= p[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+		for (uint32_t b = 0; b < 256; b++)
+		{
+			uint32_t	r = b;
+
+			for (int k = 0; k < 8; k++)
+				r = (r & 1) ? (r >> 1) ^ 0x82F63B78u : r >> 1;
+			table[b] = r;
+		}
+		ready = true;
 	}
+	for (size_t i = 0; i < len; i++)
+		crc = (crc >> 8) ^ table[(crc ^ p[i]) & 0xFF];
 	return ~crc;
 }
 
@@ -219,6 +294,20 @@ TouchString(const char *s, uint32_t n)
 	sink += acc;
 }
 
+/* calloc that never returns NULL, for the walk's per-feature arrays. */
+static void *
+XAlloc(size_t n, size_t size)
+{
+	void	   *p = calloc(n > 0 ? n : 1, size);
+
+	if (p == NULL)
+	{
+		fprintf(stderr, "out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
 /* One length-counted string, as model.c's CopyStr reads it. */
 static bool
 WalkStr(MlpCursor *c, const char **why)
@@ -235,138 +324,381 @@ WalkStr(MlpCursor *c, const char **why)
 	return true;
 }
 
-/*
- * Read an accepted model's sections exactly as MlpModelDeserialize and
- * LinearDeserialize do.  Returns NULL, or why model.c would call it corrupt.
- */
-static const char *
-WalkModel(const MlpModelView *v, uint32_t *nf_out)
+/* Match the piece p[0..len) at *pos of the name s[0..n), moving *pos on. */
+static bool
+MatchPiece(const char *s, uint32_t n, size_t *pos, const char *p, size_t len)
 {
-	MlpCursor	c;
-	uint32_t	nf;
-	uint32_t	p;
-	double		d;
-	bool		finite;
-	const char *why = NULL;
+	if (len > n - *pos || memcmp(s + *pos, p, len) != 0)
+		return false;
+	*pos += len;
+	return true;
+}
 
-	mlp_cursor_init(&c, v->section[MLP_SEC_FEATURES],
-					v->section_len[MLP_SEC_FEATURES]);
-	if (!mlp_get_u32(&c, &nf) || nf == 0 || nf > 100000 ||
-		(size_t) nf * 8 > c.len - c.pos)
-		return "bad feature count";
+/* Is product t's feature named as MlpPolyName names it ("a^2*b")? */
+static bool
+PolyNameMatches(const FeatWalk *fw, uint32_t t)
+{
+	uint32_t	target = fw->info.nbase + t;
+	const char *s = fw->name[target];
+	uint32_t	n = fw->name_len[target];
+	const uint32_t *f = fw->factor + (size_t) t * MAX_DEGREE;
+	int			d = fw->degree[t];
+	size_t		pos = 0;
+
+	for (int k = 0; k < d;)
+	{
+		int			run = 1;
+
+		while (k + run < d && f[k + run] == f[k])
+			run++;
+		if ((k > 0 && !MatchPiece(s, n, &pos, "*", 1)) ||
+			!MatchPiece(s, n, &pos, fw->name[f[k]], fw->name_len[f[k]]))
+			return false;
+		if (run > 1)
+		{
+			char		power[16];
+			int			plen = snprintf(power, sizeof(power), "^%d", run);
+
+			if (!MatchPiece(s, n, &pos, power, (size_t) plen))
+				return false;
+		}
+		k += run;
+	}
+	return pos == n;
+}
+
+/* Is feature j named "input:part", as encode.c names a date's parts? */
+static bool
+DatePartNameMatches(const FeatWalk *fw, uint32_t j, const char *input,
+					uint32_t input_len, int part)
+{
+	const char *s = fw->name[j];
+	uint32_t	n = fw->name_len[j];
+	size_t		pos = 0;
+
+	return MatchPiece(s, n, &pos, input, input_len) &&
+		MatchPiece(s, n, &pos, ":", 1) &&
+		MatchPiece(s, n, &pos, date_part_names[part],
+				   strlen(date_part_names[part])) &&
+		pos == n;
+}
+
+/* model.c's ReadPrep: 'P', then impute, fill, centre, scale per feature. */
+static const char *
+WalkPrep(FeatWalk *fw)
+{
+	MlpCursor  *c = &fw->c;
+	uint32_t	nf = fw->info.nf;
+	uint8_t		marker;
+	double		fill;
+
+	if (!mlp_get_u8(c, &marker) || marker != PREP_MARKER ||
+		c->len - c->pos < (size_t) nf * 25)
+		return "feature section has a bad preprocessing block";
+	fw->info.prep = true;
+	fw->impute = XAlloc(nf, sizeof(uint8_t));
+	fw->center = XAlloc(nf, sizeof(double));
+	fw->scale = XAlloc(nf, sizeof(double));
 	for (uint32_t j = 0; j < nf; j++)
 	{
-		if (!WalkStr(&c, &why) || !WalkStr(&c, &why))
-			return why;
+		if (!mlp_get_u8(c, &fw->impute[j]) || !mlp_get_f64(c, &fill) ||
+			!mlp_get_f64(c, &fw->center[j]) || !mlp_get_f64(c, &fw->scale[j]))
+			Fail("preprocessing block read past its checked length");
+		if (fw->impute[j] > PREP_DROP || !isfinite(fw->center[j]) ||
+			!isfinite(fw->scale[j]) || !(fw->scale[j] > 0) ||
+			(fw->impute[j] == PREP_FILL && !isfinite(fill)))
+			return "feature section has invalid preprocessing values";
 	}
-	if (!mlp_cursor_done(&c) && c.p[c.pos] == 0x50)
-	{
-		/* model.c's optional preprocessing block: 'P', then 25 bytes a feature */
-		uint8_t		marker;
-		uint8_t		flag;
+	return NULL;
+}
 
-		if (!mlp_get_u8(&c, &marker) || marker != 0x50 ||
-			c.len - c.pos < (size_t) nf * 25)
-			return "feature section has a bad preprocessing block";
-		for (uint32_t j = 0; j < nf; j++)
+/*
+ * model.c's ReadPoly: 'M', u32 nt (1 .. nf - 1), then per product u8 degree
+ * (2 or 3) and that many non-decreasing u32 factors below nbase = nf - nt;
+ * product t is feature nbase + t, named after its factors, never imputed.
+ */
+static const char *
+WalkPoly(FeatWalk *fw)
+{
+	MlpCursor  *c = &fw->c;
+	uint32_t	nf = fw->info.nf;
+	uint32_t	nbase;
+	uint8_t		marker;
+	uint32_t	nt;
+
+	if (!mlp_get_u8(c, &marker) || marker != POLY_MARKER ||
+		!mlp_get_u32(c, &nt) || nt == 0 || nt >= nf ||
+		c->len - c->pos < (size_t) nt * 9)
+		return "feature section has a bad block of products";
+	nbase = nf - nt;
+	fw->info.nterms = nt;
+	fw->info.nbase = nbase;
+	fw->degree = XAlloc(nt, sizeof(uint8_t));
+	fw->factor = XAlloc((size_t) nt * MAX_DEGREE, sizeof(uint32_t));
+	for (uint32_t t = 0; t < nt; t++)
+	{
+		uint32_t   *f = fw->factor + (size_t) t * MAX_DEGREE;
+		uint8_t		d;
+
+		if (!mlp_get_u8(c, &d) || d < 2 || d > MAX_DEGREE)
+			return "feature section has a bad block of products";
+		fw->degree[t] = d;
+		for (int k = 0; k < d; k++)
 		{
-			if (!mlp_get_u8(&c, &flag) || !mlp_get_f64(&c, &d) ||
-				!mlp_get_f64(&c, &d) || !mlp_get_f64(&c, &d))
-				Fail("preprocessing block read past its checked length");
+			if (!mlp_get_u32(c, &f[k]) || f[k] >= nbase ||
+				(k > 0 && f[k] < f[k - 1]))
+				return "feature section has a bad block of products";
 		}
+		if (!PolyNameMatches(fw, t) ||
+			(fw->impute != NULL && fw->impute[nbase + t] != PREP_ERROR))
+			return "block of products does not match the features";
 	}
-	if (!mlp_cursor_done(&c) && c.p[c.pos] == 0x43)
-	{
-		/* model.c's optional encoding block: 'C', the input columns */
-		uint8_t		marker;
-		uint32_t	ni;
-		uint32_t	first = 0;
+	return NULL;
+}
 
-		if (!mlp_get_u8(&c, &marker) || marker != 0x43 ||
-			!mlp_get_u32(&c, &ni) || ni == 0 || ni > nf)
+/*
+ * model.c's ReadEncoding: 'C', u32 ni (1 .. nbase), then the input columns,
+ * whose widths must add up to nbase; names, date parts, one-hot steps and
+ * the products' factors (numeric ones only) are checked as model.c does.
+ * Input kinds above 4 (ordinal, target, hash) are not mirrored yet: the walk
+ * refuses them where model.c reads on.
+ */
+static const char *
+WalkEncoding(FeatWalk *fw)
+{
+	MlpCursor  *c = &fw->c;
+	uint32_t	nbase = fw->info.nbase;
+	uint32_t	first = 0;
+	uint8_t		marker;
+	uint32_t	ni;
+
+	if (!mlp_get_u8(c, &marker) || marker != ENC_MARKER ||
+		!mlp_get_u32(c, &ni) || ni == 0 || ni > nbase)
+		return "feature section has a bad encoding block";
+	fw->info.ninputs = ni;
+	fw->input_kind = XAlloc(nbase, sizeof(uint8_t));
+	fw->cat = XAlloc(nbase, sizeof(const char *));
+	fw->cat_len = XAlloc(nbase, sizeof(uint32_t));
+	for (uint32_t i = 0; i < ni; i++)
+	{
+		const char *name;
+		uint32_t	name_len;
+		uint8_t		kind;
+		uint8_t		parts = 0;
+		uint32_t	width = 1;
+
+		if (!mlp_get_str(c, &name, &name_len))
+			return "a name is truncated";
+		TouchString(name, name_len);
+		if (!mlp_get_u8(c, &kind) || kind > INPUT_KIND_MAX)
 			return "feature section has a bad encoding block";
-		for (uint32_t i = 0; i < ni; i++)
+		if (kind >= INPUT_DATE)
 		{
-			uint8_t		cat;
+			if (!mlp_get_u8(c, &parts) || parts == 0 ||
+				(parts & ~DATE_PARTS_ALL) != 0)
+				return "feature section has a bad encoding block";
+			width = 0;
+			for (int b = 0; b < DATE_NPARTS; b++)
+				width += (parts >> b) & 1;
+		}
+		if (kind == INPUT_CATEGORY)
+		{
 			uint32_t	ncat;
 			uint8_t		other;
 			uint8_t		isnull;
-			uint32_t	width = 1;
 
-			if (!WalkStr(&c, &why))
-				return why;
-			/* kind: 0 numeric, 1 categorical, 2-4 date, timestamp, timestamptz */
-			if (!mlp_get_u8(&c, &cat) || cat > 4)
+			if (!mlp_get_u32(c, &ncat) || ncat > nbase)
 				return "feature section has a bad encoding block";
-			if (cat >= 2)
+			for (uint32_t k = 0; k < ncat; k++)
 			{
-				uint8_t		parts;
-
-				if (!mlp_get_u8(&c, &parts) || parts == 0 || (parts & ~0x3F) != 0)
-					return "feature section has a bad encoding block";
-				width = 0;
-				for (int b = 0; b < 6; b++)
-					width += (parts >> b) & 1;
+				if (!mlp_get_str(c, &fw->cat[k], &fw->cat_len[k]))
+					return "a name is truncated";
+				TouchString(fw->cat[k], fw->cat_len[k]);
 			}
-			if (cat == 1)
-			{
-				if (!mlp_get_u32(&c, &ncat) || ncat > nf)
-					return "feature section has a bad encoding block";
-				for (uint32_t k = 0; k < ncat; k++)
-					if (!WalkStr(&c, &why))
-						return why;
-				if (!mlp_get_u8(&c, &other) || !mlp_get_u8(&c, &isnull) ||
-					other > 1 || isnull > 1)
-					return "feature section has a bad encoding block";
-				width = ncat + other + isnull;
-				if (width == 0)
-					return "feature section has a bad encoding block";
-			}
-			if (width > nf - first)
-				return "encoding does not match the features";
-			first += width;
+			if (!mlp_get_u8(c, &other) || !mlp_get_u8(c, &isnull) ||
+				other > 1 || isnull > 1)
+				return "feature section has a bad encoding block";
+			width = ncat + other + isnull;
+			if (width == 0)
+				return "feature section has a bad encoding block";
+			/* kept categories are distinct */
+			for (uint32_t a = 0; a < ncat; a++)
+				for (uint32_t b = a + 1; b < ncat; b++)
+					if (fw->cat_len[a] == fw->cat_len[b] &&
+						memcmp(fw->cat[a], fw->cat[b], fw->cat_len[a]) == 0)
+						return "feature section has a bad encoding block";
 		}
-		if (first != nf)
+		if (width > nbase - first)
 			return "encoding does not match the features";
-	}
-	if (!mlp_cursor_done(&c) && c.p[c.pos] == 0x54)
-	{
-		/*
-		 * model.c's optional transform block: 'T', then 17 bytes a feature.
-		 * Only its layout is walked here; model.c also checks the values,
-		 * that a preprocessing block came first and which inputs may have one.
-		 */
-		uint8_t		marker;
-		uint8_t		kind;
-
-		if (!mlp_get_u8(&c, &marker) || marker != 0x54 ||
-			c.len - c.pos < (size_t) nf * 17)
-			return "feature section has a bad transform block";
-		for (uint32_t j = 0; j < nf; j++)
+		if (kind == INPUT_NUMERIC &&
+			(name_len != fw->name_len[first] ||
+			 memcmp(name, fw->name[first], name_len) != 0))
+			return "encoding does not match the features";
+		if (kind >= INPUT_DATE)
 		{
-			if (!mlp_get_u8(&c, &kind) || !mlp_get_f64(&c, &d) || !mlp_get_f64(&c, &d))
-				Fail("transform block read past its checked length");
+			uint32_t	k = first;
+
+			/* a date's parts are named after it and share its NULL handling */
+			for (int part = 0; part < DATE_NPARTS; part++)
+			{
+				if (!(parts & (1 << part)))
+					continue;
+				if (!DatePartNameMatches(fw, k, name, name_len, part) ||
+					(fw->impute != NULL && fw->impute[k] != fw->impute[first]))
+					return "encoding does not match the features";
+				k++;
+			}
 		}
+		if (kind == INPUT_CATEGORY && fw->impute != NULL)
+		{
+			for (uint32_t k = first; k < first + width; k++)
+				if (fw->impute[k] != PREP_ERROR || fw->center[k] != 0 ||
+					fw->scale[k] != 1)
+					return "encoding does not match the preprocessing";
+		}
+		for (uint32_t k = 0; k < width; k++)
+			fw->input_kind[first + k] = kind;
+		first += width;
 	}
-	if (c.pos > c.len)
-		Fail("feature cursor ran past its end (pos %zu, len %zu)", c.pos, c.len);
-	if (!mlp_cursor_done(&c))
-		return "feature section has trailing bytes";
+	if (first != nbase)
+		return "encoding does not match the features";
+	for (uint32_t t = 0; t < fw->info.nterms; t++)
+		for (int k = 0; k < fw->degree[t]; k++)
+			if (fw->input_kind[fw->factor[(size_t) t * MAX_DEGREE + k]] != INPUT_NUMERIC)
+				return "block of products does not match the encoding";
+	return NULL;
+}
 
-	mlp_cursor_init(&c, v->section[MLP_SEC_TARGET],
-					v->section_len[MLP_SEC_TARGET]);
-	if (!WalkStr(&c, &why) || !WalkStr(&c, &why))
+/*
+ * model.c's ReadTransforms: 'T' after a 'P' block, then u8 transform, f64
+ * lo, f64 hi per feature; none on a product or a non-numeric input's feature.
+ * Bucketize (3, with its bin edges) is not mirrored yet: the walk refuses it.
+ */
+static const char *
+WalkTransforms(FeatWalk *fw)
+{
+	MlpCursor  *c = &fw->c;
+	uint32_t	nf = fw->info.nf;
+	uint32_t	nbase = fw->info.nbase;
+	uint8_t		marker;
+
+	if (fw->impute == NULL || !mlp_get_u8(c, &marker) ||
+		marker != TRANSFORM_MARKER || c->len - c->pos < (size_t) nf * 17)
+		return "feature section has a bad transform block";
+	fw->info.transform = true;
+	for (uint32_t j = 0; j < nf; j++)
+	{
+		uint8_t		kind;
+		double		lo;
+		double		hi;
+
+		if (!mlp_get_u8(c, &kind) || !mlp_get_f64(c, &lo) || !mlp_get_f64(c, &hi))
+			Fail("transform block read past its checked length");
+		if (kind > TRANSFORM_CLIP ||
+			(kind == TRANSFORM_CLIP && !(isfinite(lo) && isfinite(hi) && lo < hi)) ||
+			(kind != 0 && fw->info.nterms > 0 && j >= nbase) ||
+			(kind != 0 && fw->input_kind != NULL && j < nbase &&
+			 fw->input_kind[j] != INPUT_NUMERIC))
+			return "feature section has invalid transform values";
+	}
+	return NULL;
+}
+
+/* model.c's ReadSelected: 'S', u32 k (1 .. nf - 1), k ascending indexes < nf. */
+static const char *
+WalkSelected(FeatWalk *fw)
+{
+	MlpCursor  *c = &fw->c;
+	uint32_t	nf = fw->info.nf;
+	uint8_t		marker;
+	uint32_t	k;
+	uint32_t	prev = 0;
+
+	if (!mlp_get_u8(c, &marker) || marker != SELECT_MARKER ||
+		!mlp_get_u32(c, &k) || k == 0 || k >= nf ||
+		c->len - c->pos < (size_t) k * 4)
+		return "feature section has a bad block of selected features";
+	for (uint32_t i = 0; i < k; i++)
+	{
+		uint32_t	j;
+
+		if (!mlp_get_u32(c, &j))
+			Fail("selection block read past its checked length");
+		if (j >= nf || (i > 0 && j <= prev))
+			return "feature section has a bad block of selected features";
+		prev = j;
+	}
+	fw->info.nselected = k;
+	return NULL;
+}
+
+/* Is the next byte of the feature section the marker of an optional block? */
+static bool
+NextIs(const MlpCursor *c, uint8_t marker)
+{
+	return !mlp_cursor_done(c) && c->p[c->pos] == marker;
+}
+
+/*
+ * The feature section as MlpModelDeserialize reads it: the count, a name
+ * and a type per feature, then the optional blocks in their order.
+ */
+static const char *
+WalkFeatures(FeatWalk *fw)
+{
+	MlpCursor  *c = &fw->c;
+	const char *why = NULL;
+	const char *type;
+	uint32_t	type_len;
+	uint32_t	nf;
+
+	if (!mlp_get_u32(c, &nf) || nf == 0 || nf > MAX_FEATURE_COUNT ||
+		(size_t) nf * 8 > c->len - c->pos)
+		return "bad feature count";
+	fw->info.nf = nf;
+	fw->info.nbase = nf;
+	fw->name = XAlloc(nf, sizeof(const char *));
+	fw->name_len = XAlloc(nf, sizeof(uint32_t));
+	for (uint32_t j = 0; j < nf; j++)
+	{
+		if (!mlp_get_str(c, &fw->name[j], &fw->name_len[j]))
+			return "a name is truncated";
+		TouchString(fw->name[j], fw->name_len[j]);
+		if (!mlp_get_str(c, &type, &type_len))
+			return "a name is truncated";
+		TouchString(type, type_len);
+	}
+	if (NextIs(c, PREP_MARKER) && (why = WalkPrep(fw)) != NULL)
 		return why;
-	if (!mlp_cursor_done(&c))
-		return "target section has trailing bytes";
+	if (NextIs(c, POLY_MARKER) && (why = WalkPoly(fw)) != NULL)
+		return why;
+	if (NextIs(c, ENC_MARKER) && (why = WalkEncoding(fw)) != NULL)
+		return why;
+	if (NextIs(c, TRANSFORM_MARKER) && (why = WalkTransforms(fw)) != NULL)
+		return why;
+	if (NextIs(c, SELECT_MARKER) && (why = WalkSelected(fw)) != NULL)
+		return why;
+	if (c->pos > c->len)
+		Fail("feature cursor ran past its end (pos %zu, len %zu)", c->pos, c->len);
+	if (!mlp_cursor_done(c))
+		return "feature section has trailing bytes";
+	return NULL;
+}
 
-	mlp_cursor_init(&c, v->section[MLP_SEC_ESTIMATOR],
-					v->section_len[MLP_SEC_ESTIMATOR]);
-	if (!mlp_get_u32(&c, &p) || p != nf)
+/* LinearDeserialize's checks, for a model whose estimator sees p features. */
+static const char *
+WalkLinear(const uint8_t *sec, uint32_t len, uint32_t nfeatures)
+{
+	MlpCursor	c;
+	uint32_t	p;
+	double		d;
+	bool		finite = true;
+
+	mlp_cursor_init(&c, sec, len);
+	if (!mlp_get_u32(&c, &p) || p != nfeatures)
 		return "linear model size does not match its features";
 	if ((size_t) p * 8 + 8 != c.len - c.pos)
 		return "linear model payload has the wrong length";
-	finite = true;
 	for (uint32_t j = 0; j <= p; j++)
 	{
 		if (!mlp_get_f64(&c, &d))
@@ -377,8 +709,47 @@ WalkModel(const MlpModelView *v, uint32_t *nf_out)
 		return "linear model has a non-finite coefficient";
 	if (!mlp_cursor_done(&c))
 		return "estimator section has trailing bytes";
-	*nf_out = nf;
 	return NULL;
+}
+
+/*
+ * Read an accepted model's sections exactly as MlpModelDeserialize and
+ * LinearDeserialize do.  Returns NULL, or why model.c would call it corrupt.
+ */
+static const char *
+WalkModel(const MlpModelView *v, WalkInfo *info)
+{
+	FeatWalk	fw;
+	MlpCursor	c;
+	const char *why;
+
+	memset(&fw, 0, sizeof(fw));
+	mlp_cursor_init(&fw.c, v->section[MLP_SEC_FEATURES],
+					v->section_len[MLP_SEC_FEATURES]);
+	why = WalkFeatures(&fw);
+	if (why == NULL)
+	{
+		mlp_cursor_init(&c, v->section[MLP_SEC_TARGET],
+						v->section_len[MLP_SEC_TARGET]);
+		if (WalkStr(&c, &why) && WalkStr(&c, &why) && !mlp_cursor_done(&c))
+			why = "target section has trailing bytes";
+	}
+	if (why == NULL)
+		why = WalkLinear(v->section[MLP_SEC_ESTIMATOR],
+						 v->section_len[MLP_SEC_ESTIMATOR],
+						 fw.info.nselected > 0 ? fw.info.nselected : fw.info.nf);
+	*info = fw.info;
+	free(fw.name);
+	free(fw.name_len);
+	free(fw.impute);
+	free(fw.center);
+	free(fw.scale);
+	free(fw.degree);
+	free(fw.factor);
+	free(fw.input_kind);
+	free(fw.cat);
+	free(fw.cat_len);
+	return why;
 }
 
 /*
@@ -464,7 +835,8 @@ StressCursor(const uint8_t *p, size_t len, uint64_t h)
 
 /*
  * Check one input: copy it into an exactly-sized allocation, parse, verify
- * the parser's promises and the expectation, and walk what it accepts.
+ * the parser's promises and the expectation, and walk what it accepts, each
+ * section copied into an exactly-sized allocation of its own.
  */
 static void
 CheckCase(const uint8_t *data, size_t len, Expect expect)
@@ -485,6 +857,8 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 	cur_len = len;
 	n_cases++;
 
+	memset(&last_walk, 0, sizeof(last_walk));
+	last_why = NULL;
 	ok = mlp_model_parse(buf, len, &view, &error);
 	if (!ok)
 	{
@@ -503,7 +877,8 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 		MlpCursor	hc;
 		uint16_t	nsec = 0;
 		uint32_t	total = 0;
-		uint32_t	nf = 0;
+		MlpModelView own = view;
+		WalkInfo	info;
 		const char *why;
 
 		n_accepted++;
@@ -523,7 +898,7 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 		if (view.version != MLP_FORMAT_VERSION || total != len || nsec != 3)
 			Fail("accepted model has version %u, total %u (len %zu), %u sections",
 				 view.version, total, len, nsec);
-		if (SlowCrc32c(buf, len - 4) != GetLE(buf + len - 4, 4))
+		if (TableCrc32c(buf, len - 4) != GetLE(buf + len - 4, 4))
 			Fail("accepted model has a wrong checksum");
 
 		/* the three sections lie in the body and tile it exactly */
@@ -540,15 +915,33 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 			Fail("sections cover %zu bytes of a %zu-byte body", body,
 				 len - MLP_TRAILER_SIZE);
 
+		/* each section in an allocation of its own: reading past it is caught */
 		for (int id = 1; id <= MLP_SEC_MAX; id++)
-			StressCursor(view.section[id], view.section_len[id],
+		{
+			uint8_t    *sec = malloc(view.section_len[id]);
+
+			if (sec == NULL && view.section_len[id] > 0)
+			{
+				fprintf(stderr, "out of memory\n");
+				exit(2);
+			}
+			if (view.section_len[id] > 0)
+				memcpy(sec, view.section[id], view.section_len[id]);
+			own.section[id] = sec;
+		}
+		for (int id = 1; id <= MLP_SEC_MAX; id++)
+			StressCursor(own.section[id], own.section_len[id],
 						 HashBytes(buf, len) + (uint64_t) id);
 
-		why = WalkModel(&view, &nf);
+		why = WalkModel(&own, &info);
+		for (int id = 1; id <= MLP_SEC_MAX; id++)
+			free((void *) own.section[id]);
+		last_why = why;
 		if (why == NULL)
 		{
 			n_walk_ok++;
 			CountReason(walk_reasons, "ok");
+			last_walk = info;
 		}
 		else
 			CountReason(walk_reasons, why);
@@ -559,29 +952,226 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 	cur_data = NULL;
 }
 
+
 #ifndef MLPIPE_LIBFUZZER
 
-/* a u16/u32 field of the valid model, for targeted mutations */
+#define SEED_MAX_FEATURES	12
+#define SEED_MAX_INPUTS		8
+#define SEED_MAX_BLOCKS		5
+
+/* a u8/u16/u32 field of a seed model, for targeted mutations */
 typedef struct Field
 {
 	size_t		off;
 	int			width;
 } Field;
 
-/* offsets recorded while the valid model was written */
+/* offsets recorded while a seed model was written */
 typedef struct Layout
 {
 	size_t		sec_off[MLP_SEC_MAX + 1];	/* section header offset */
 	size_t		sec_size[MLP_SEC_MAX + 1];	/* header plus payload */
+	size_t		block_off[SEED_MAX_BLOCKS]; /* the optional blocks' markers */
+	int			nblocks;
+	size_t		blocks_end;		/* end of the feature section */
 	Field		fields[MAX_FIELDS];
 	int			nfields;
+	size_t		f64s[MAX_FIELDS];	/* the blocks' f64 values */
+	int			nf64s;
 } Layout;
 
-/* the canonical model's content */
-static const char *const feat_names[] = {"x1", "x2", "a_rather_longer_feature_name"};
-static const char *const feat_types[] = {"double precision", "integer", "numeric"};
-static const double feat_coef[] = {2.0, -1.0, 0.5};
-#define NFEAT 3
+/* one input column of a seed model's encoding block */
+typedef struct SeedInput
+{
+	const char *name;
+	uint8_t		kind;			/* INPUT_* */
+	uint8_t		parts;			/* a date's parts kept */
+	uint32_t	ncat;			/* a categorical one's kept categories */
+	const char *cats[4];
+	uint8_t		other;
+	uint8_t		isnull;
+} SeedInput;
+
+/* a model of the corpus: features, optional blocks, linear coefficients */
+typedef struct SeedSpec
+{
+	const char *label;
+	uint32_t	nf;
+	const char *names[SEED_MAX_FEATURES];
+	const char *types[SEED_MAX_FEATURES];
+	bool		prep;			/* a 'P' block of the next four */
+	uint8_t		impute[SEED_MAX_FEATURES];
+	double		fill[SEED_MAX_FEATURES];
+	double		center[SEED_MAX_FEATURES];
+	double		scale[SEED_MAX_FEATURES];
+	uint32_t	nterms;			/* an 'M' block when positive */
+	uint8_t		degree[SEED_MAX_FEATURES];
+	uint32_t	factor[SEED_MAX_FEATURES][MAX_DEGREE];
+	uint32_t	ninputs;		/* a 'C' block when positive */
+	SeedInput	inputs[SEED_MAX_INPUTS];
+	bool		transform;		/* a 'T' block of the next three */
+	uint8_t		tkind[SEED_MAX_FEATURES];
+	double		lo[SEED_MAX_FEATURES];
+	double		hi[SEED_MAX_FEATURES];
+	uint32_t	nselected;		/* an 'S' block when positive */
+	uint32_t	selected[SEED_MAX_FEATURES];
+	bool		est_all;		/* estimator sized for nf even with an 'S' block */
+	double		coef[SEED_MAX_FEATURES];	/* nselected, else nf of them */
+} SeedSpec;
+
+/*
+ * The corpus.  The first is the plain model every exhaustive phase uses;
+ * the others carry the optional blocks, each valid the way model.c checks
+ * it: products after the base features and named after their factors,
+ * one-hot features with no NULL handling, centre 0 and scale 1, date parts
+ * named "input:part", transforms only on numeric inputs, selections
+ * ascending and the estimator sized for them.
+ */
+static const SeedSpec seed_specs[] = {
+	{
+		.label = "plain",
+		.nf = 3,
+		.names = {"x1", "x2", "a_rather_longer_feature_name"},
+		.types = {"double precision", "integer", "numeric"},
+		.coef = {2.0, -1.0, 0.5}
+	},
+	{
+		.label = "P+M+S",
+		.nf = 7,
+		.names = {"x1", "x2", "bmi", "x1^2", "x1*bmi", "x1*bmi^2", "x2^3"},
+		.types = {"double precision", "integer", "numeric", "double precision",
+		"double precision", "double precision", "double precision"},
+		.prep = true,
+		.impute = {PREP_FILL, PREP_DROP, PREP_ERROR, 0, 0, 0, 0},
+		.fill = {1.5, 0, 0, 0, 0, 0, 0},
+		.center = {0.5, -1, 27.25, 1.25, 14, 380, -8},
+		.scale = {2, 1, 4.5, 3, 10, 250, 12},
+		.nterms = 4,
+		.degree = {2, 2, 3, 3},
+		.factor = {{0, 0}, {0, 2}, {0, 2, 2}, {1, 1, 1}},
+		.nselected = 3,
+		.selected = {1, 3, 5},
+		.coef = {0.75, -2, 0.125}
+	},
+	{
+		.label = "M+S",
+		.nf = 3,
+		.names = {"a", "b", "a*b"},
+		.types = {"integer", "integer", "double precision"},
+		.nterms = 1,
+		.degree = {2},
+		.factor = {{0, 1}},
+		.nselected = 2,
+		.selected = {0, 2},
+		.coef = {1, -0.5}
+	},
+	{
+		.label = "P+M+C+T+S",
+		.nf = 11,
+		.names = {"age", "sex=f", "sex=m", "sex=(other)", "bmi", "visit:year",
+			"visit:dow", "s5", "bmi^2", "age*bmi", "bmi^2*s5"},
+		.types = {"integer", "one-hot", "one-hot", "one-hot", "numeric",
+			"date part", "date part", "double precision", "double precision",
+		"double precision", "double precision"},
+		.prep = true,
+		.impute = {PREP_FILL, 0, 0, 0, PREP_DROP, PREP_FILL, PREP_FILL, 0, 0, 0, 0},
+		.fill = {40, 0, 0, 0, 0, 2020, 3, 0, 0, 0, 0},
+		.center = {3.5, 0, 0, 0, 26, 2019.5, 3, 0.01, 700, 1100, 0.2},
+		.scale = {0.5, 1, 1, 1, 4.5, 1.5, 2, 0.05, 250, 400, 3},
+		.nterms = 3,
+		.degree = {2, 2, 3},
+		.factor = {{4, 4}, {0, 4}, {4, 4, 7}},
+		.ninputs = 5,
+		.inputs = {
+			{.name = "age", .kind = INPUT_NUMERIC},
+			{.name = "sex", .kind = INPUT_CATEGORY, .ncat = 2, .cats = {"f", "m"},
+			.other = 1},
+			{.name = "bmi", .kind = INPUT_NUMERIC},
+			{.name = "visit", .kind = INPUT_DATE, .parts = 0x09},
+			{.name = "s5", .kind = INPUT_NUMERIC}
+		},
+		.transform = true,
+		.tkind = {1, 0, 0, 0, TRANSFORM_CLIP, 0, 0, 0, 0, 0, 0},
+		.lo = {0, 0, 0, 0, 15},
+		.hi = {0, 0, 0, 0, 50},
+		.nselected = 5,
+		.selected = {0, 4, 8, 9, 10},
+		.coef = {0.5, -1.25, 2, 0.0625, -3}
+	},
+	{
+		.label = "P+C+S",
+		.nf = 5,
+		.names = {"x", "colour=red", "colour=green", "colour=blue", "colour IS NULL"},
+		.types = {"real", "one-hot", "one-hot", "one-hot", "one-hot"},
+		.prep = true,
+		.impute = {PREP_FILL, 0, 0, 0, 0},
+		.fill = {0.25, 0, 0, 0, 0},
+		.center = {0.5, 0, 0, 0, 0},
+		.scale = {0.25, 1, 1, 1, 1},
+		.ninputs = 2,
+		.inputs = {
+			{.name = "x", .kind = INPUT_NUMERIC},
+			{.name = "colour", .kind = INPUT_CATEGORY, .ncat = 3,
+			.cats = {"red", "green", "blue"}, .isnull = 1}
+		},
+		.nselected = 2,
+		.selected = {0, 3},
+		.coef = {4, -4}
+	},
+	{
+		.label = "P+M+T",
+		.nf = 4,
+		.names = {"u", "v", "u*v", "u^2*v"},
+		.types = {"double precision", "bigint", "double precision", "double precision"},
+		.prep = true,
+		.impute = {PREP_ERROR, PREP_FILL, 0, 0},
+		.fill = {0, 7, 0, 0},
+		.center = {0, 7, 0, 0},
+		.scale = {1, 2, 6, 18},
+		.nterms = 2,
+		.degree = {2, 3},
+		.factor = {{0, 1}, {0, 0, 1}},
+		.transform = true,
+		.tkind = {TRANSFORM_CLIP, 1, 0, 0},
+		.lo = {-3, 0, 0, 0},
+		.hi = {3, 0, 0, 0},
+		.coef = {1, 2, 3, 4}
+	},
+	{
+		.label = "P+M+C+S",
+		.nf = 4,
+		.names = {"t:hour", "t:epoch", "z", "z^2"},
+		.types = {"date part", "date part", "numeric", "double precision"},
+		.prep = true,
+		.impute = {PREP_DROP, PREP_DROP, PREP_FILL, 0},
+		.fill = {0, 0, -2.5, 0},
+		.center = {11.5, 1.6e9, -2, 5},
+		.scale = {7, 3e7, 1.5, 4},
+		.nterms = 1,
+		.degree = {2},
+		.factor = {{2, 2}},
+		.ninputs = 2,
+		.inputs = {
+			{.name = "t", .kind = INPUT_TIMESTAMPTZ, .parts = 0x30},
+			{.name = "z", .kind = INPUT_NUMERIC}
+		},
+		.nselected = 1,
+		.selected = {3},
+		.coef = {-0.25}
+	}
+};
+#define NSEEDS ((int) (sizeof(seed_specs) / sizeof(seed_specs[0])))
+
+/* a seed model as written, and what the walk must find in it */
+typedef struct Seed
+{
+	const SeedSpec *spec;
+	uint8_t    *buf;
+	size_t		len;
+	Layout		layout;
+	WalkInfo	want;
+} Seed;
+
 static const double intercept = 3.0;
 static const char *const target_name = "y";
 static const char *const target_type = "double precision";
@@ -589,14 +1179,32 @@ static const char *const target_type = "double precision";
 /* strings the random model generator draws from */
 static const char *const dict[] = {
 	"", "x", "y", "x1", "double precision", "integer", "numeric", "bigint",
-	"a name with spaces", "\xc3\xa9t\xc3\xa9",
+	"a name with spaces", "\xc3\xa9t\xc3\xa9", "x^2", "x*y", "x:year",
 	"0123456789012345678901234567890123456789012345678901234567890123456789"
 };
 #define NDICT ((int) (sizeof(dict) / sizeof(dict[0])))
 
-static uint8_t *valid;
+/* bytes an optional block's byte is set to */
+static const uint8_t block_bytes[] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x3F, 0x40, 0x7F, 0x80, 0xFE, 0xFF,
+	PREP_MARKER, POLY_MARKER, ENC_MARKER, TRANSFORM_MARKER, SELECT_MARKER
+};
+#define NBLOCK_BYTES ((int) sizeof(block_bytes))
+
+/* counts and indexes an optional block's u32 is set to, besides nearby ones */
+static const uint32_t block_u32s[] = {
+	0, 1, 2, 3, 4, 8, 0xFF, 0x100, 0xFFFF, 0x10000, 100000, 100001,
+	0x1C71C71Cu, 0x1C71C71Du, 0x1FFFFFFFu, 0x20000000u, 0x3FFFFFFFu,
+	0x40000000u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu
+};
+#define NBLOCK_U32S ((int) (sizeof(block_u32s) / sizeof(block_u32s[0])))
+
+static Seed seeds[NSEEDS];
+static const uint8_t *valid;	/* the seed being mutated */
 static size_t valid_len;
-static Layout layout;
+static const Layout *layout;
+static const Seed *cur_seed;
+static Layout *building;		/* the layout NoteField fills */
 static uint8_t work[WORK_CAP];
 static unsigned long n_crc_collisions;
 
@@ -618,15 +1226,26 @@ FailingGrow(void *ptr, size_t size)
 	return NULL;
 }
 
-/* Remember a u16/u32 field about to be written, for targeted mutations. */
+/* Make seed i the model that the phases and mutations start from. */
+static void
+UseSeed(int i)
+{
+	cur_seed = &seeds[i];
+	valid = seeds[i].buf;
+	valid_len = seeds[i].len;
+	layout = &seeds[i].layout;
+	cur_model = seeds[i].spec->label;
+}
+
+/* Remember a field about to be written, for targeted mutations. */
 static void
 NoteField(const MlpWriter *w, size_t delta, int width)
 {
-	if (layout.nfields < MAX_FIELDS)
+	if (building->nfields < MAX_FIELDS)
 	{
-		layout.fields[layout.nfields].off = w->len + delta;
-		layout.fields[layout.nfields].width = width;
-		layout.nfields++;
+		building->fields[building->nfields].off = w->len + delta;
+		building->fields[building->nfields].width = width;
+		building->nfields++;
 	}
 }
 
@@ -638,24 +1257,139 @@ PutStrNoted(MlpWriter *w, const char *s)
 	mlp_put_str(w, s);
 }
 
+/* Write a u8 and note it. */
+static void
+PutU8Noted(MlpWriter *w, uint8_t v)
+{
+	NoteField(w, 0, 1);
+	mlp_put_u8(w, v);
+}
+
+/* Write a u32 and note it. */
+static void
+PutU32Noted(MlpWriter *w, uint32_t v)
+{
+	NoteField(w, 0, 4);
+	mlp_put_u32(w, v);
+}
+
+/* Write an f64 of an optional block and note where it lies. */
+static void
+PutF64Noted(MlpWriter *w, double v)
+{
+	if (building->nf64s < MAX_FIELDS)
+		building->f64s[building->nf64s++] = w->len;
+	mlp_put_f64(w, v);
+}
+
+/* pos's byte index inside a noted f64 of the current seed, or -1. */
+static int
+InF64(size_t pos)
+{
+	for (int i = 0; i < layout->nf64s; i++)
+		if (pos >= layout->f64s[i] && pos < layout->f64s[i] + 8)
+			return (int) (pos - layout->f64s[i]);
+	return -1;
+}
+
 /* Open a section and note its id, pad and length fields. */
 static void
 BeginSectionNoted(MlpWriter *w, uint16_t id)
 {
-	layout.sec_off[id] = w->len;
+	building->sec_off[id] = w->len;
 	NoteField(w, 0, 2);
 	NoteField(w, 2, 2);
 	NoteField(w, 4, 4);
 	mlp_begin_section(w, id);
 }
 
-/* Build the canonical model as model.c and LinearSerialize would write it. */
+/* Start an optional block with its marker, and note where it begins. */
 static void
-BuildValid(void)
+BeginBlock(MlpWriter *w, uint8_t marker)
 {
+	if (building->nblocks < SEED_MAX_BLOCKS)
+		building->block_off[building->nblocks++] = w->len;
+	PutU8Noted(w, marker);
+}
+
+/* The optional blocks of a seed's feature section, as MlpModelSerialize writes them. */
+static void
+PutSeedBlocks(MlpWriter *w, const SeedSpec *s)
+{
+	if (s->prep)
+	{
+		BeginBlock(w, PREP_MARKER);
+		for (uint32_t j = 0; j < s->nf; j++)
+		{
+			PutU8Noted(w, s->impute[j]);
+			PutF64Noted(w, s->fill[j]);
+			PutF64Noted(w, s->center[j]);
+			PutF64Noted(w, s->scale[j]);
+		}
+	}
+	if (s->nterms > 0)
+	{
+		BeginBlock(w, POLY_MARKER);
+		PutU32Noted(w, s->nterms);
+		for (uint32_t t = 0; t < s->nterms; t++)
+		{
+			PutU8Noted(w, s->degree[t]);
+			for (int k = 0; k < s->degree[t]; k++)
+				PutU32Noted(w, s->factor[t][k]);
+		}
+	}
+	if (s->ninputs > 0)
+	{
+		BeginBlock(w, ENC_MARKER);
+		PutU32Noted(w, s->ninputs);
+		for (uint32_t i = 0; i < s->ninputs; i++)
+		{
+			const SeedInput *in = &s->inputs[i];
+
+			PutStrNoted(w, in->name);
+			PutU8Noted(w, in->kind);
+			if (in->kind >= INPUT_DATE)
+				PutU8Noted(w, in->parts);
+			if (in->kind != INPUT_CATEGORY)
+				continue;
+			PutU32Noted(w, in->ncat);
+			for (uint32_t k = 0; k < in->ncat; k++)
+				PutStrNoted(w, in->cats[k]);
+			PutU8Noted(w, in->other);
+			PutU8Noted(w, in->isnull);
+		}
+	}
+	if (s->transform)
+	{
+		BeginBlock(w, TRANSFORM_MARKER);
+		for (uint32_t j = 0; j < s->nf; j++)
+		{
+			PutU8Noted(w, s->tkind[j]);
+			PutF64Noted(w, s->lo[j]);
+			PutF64Noted(w, s->hi[j]);
+		}
+	}
+	if (s->nselected > 0)
+	{
+		BeginBlock(w, SELECT_MARKER);
+		PutU32Noted(w, s->nselected);
+		for (uint32_t i = 0; i < s->nselected; i++)
+			PutU32Noted(w, s->selected[i]);
+	}
+}
+
+/* Build the model s describes as model.c and LinearSerialize would write it. */
+static void
+BuildSeed(const SeedSpec *s, Seed *sd)
+{
+	Layout	   *l = &sd->layout;
+	uint32_t	p = s->nselected > 0 && !s->est_all ? s->nselected : s->nf;
 	MlpWriter	w;
 
-	memset(&layout, 0, sizeof(layout));
+	memset(sd, 0, sizeof(*sd));
+	sd->spec = s;
+	building = l;
+	cur_model = s->label;
 	mlp_writer_init(&w, MallocGrow);
 	NoteField(&w, 4, 2);		/* version */
 	NoteField(&w, 6, 2);		/* algorithm */
@@ -664,13 +1398,14 @@ BuildValid(void)
 	mlp_begin_model(&w, 1, 1);	/* linear_regression, regression */
 
 	BeginSectionNoted(&w, MLP_SEC_FEATURES);
-	NoteField(&w, 0, 4);
-	mlp_put_u32(&w, NFEAT);
-	for (int j = 0; j < NFEAT; j++)
+	PutU32Noted(&w, s->nf);
+	for (uint32_t j = 0; j < s->nf; j++)
 	{
-		PutStrNoted(&w, feat_names[j]);
-		PutStrNoted(&w, feat_types[j]);
+		PutStrNoted(&w, s->names[j]);
+		PutStrNoted(&w, s->types[j]);
 	}
+	PutSeedBlocks(&w, s);
+	l->blocks_end = w.len;
 	mlp_end_section(&w);
 
 	BeginSectionNoted(&w, MLP_SEC_TARGET);
@@ -679,91 +1414,249 @@ BuildValid(void)
 	mlp_end_section(&w);
 
 	BeginSectionNoted(&w, MLP_SEC_ESTIMATOR);
-	NoteField(&w, 0, 4);
-	mlp_put_u32(&w, NFEAT);
+	PutU32Noted(&w, p);
 	mlp_put_f64(&w, intercept);
-	for (int j = 0; j < NFEAT; j++)
-		mlp_put_f64(&w, feat_coef[j]);
+	for (uint32_t j = 0; j < p; j++)
+		mlp_put_f64(&w, s->coef[j]);
 	mlp_end_section(&w);
 
 	mlp_finish_model(&w);
 	if (w.failed)
-		Fail("the writer failed on the canonical model");
-	valid = w.buf;
-	valid_len = w.len;
-	layout.sec_size[MLP_SEC_FEATURES] = layout.sec_off[MLP_SEC_TARGET] -
-		layout.sec_off[MLP_SEC_FEATURES];
-	layout.sec_size[MLP_SEC_TARGET] = layout.sec_off[MLP_SEC_ESTIMATOR] -
-		layout.sec_off[MLP_SEC_TARGET];
-	layout.sec_size[MLP_SEC_ESTIMATOR] = valid_len - MLP_TRAILER_SIZE -
-		layout.sec_off[MLP_SEC_ESTIMATOR];
-	if (valid_len + 1024 > WORK_CAP)
-		Fail("canonical model is too large for the work buffer");
+		Fail("the writer failed on a seed model");
+	sd->buf = w.buf;
+	sd->len = w.len;
+	l->sec_size[MLP_SEC_FEATURES] = l->sec_off[MLP_SEC_TARGET] -
+		l->sec_off[MLP_SEC_FEATURES];
+	l->sec_size[MLP_SEC_TARGET] = l->sec_off[MLP_SEC_ESTIMATOR] -
+		l->sec_off[MLP_SEC_TARGET];
+	l->sec_size[MLP_SEC_ESTIMATOR] = w.len - MLP_TRAILER_SIZE -
+		l->sec_off[MLP_SEC_ESTIMATOR];
+	if (w.len + 1024 > WORK_CAP)
+		Fail("seed model is too large for the work buffer");
+	if (l->nfields >= MAX_FIELDS || l->nf64s >= MAX_FIELDS)
+		Fail("seed model has more fields than MAX_FIELDS");
+
+	sd->want.nf = s->nf;
+	sd->want.nbase = s->nf - s->nterms;
+	sd->want.nterms = s->nterms;
+	sd->want.ninputs = s->ninputs;
+	sd->want.nselected = s->nselected;
+	sd->want.prep = s->prep;
+	sd->want.transform = s->transform;
 }
 
-/* Check the canonical model parses to exactly what was written. */
+/* a seed model with one rule of its optional blocks broken (BreakSpec) */
+typedef struct BadSeed
+{
+	int			base;			/* the seed_specs entry it starts from */
+	const char *what;
+	const char *why;			/* what model.c says, so what the walk must */
+} BadSeed;
+
+static const BadSeed bad_seeds[] = {
+	{1, "product imputed", "block of products does not match the features"},
+	{1, "product misnamed", "block of products does not match the features"},
+	{1, "factors decreasing", "feature section has a bad block of products"},
+	{1, "selection not ascending", "feature section has a bad block of selected features"},
+	{1, "estimator sized for every feature", "linear model size does not match its features"},
+	{2, "factor among the products", "feature section has a bad block of products"},
+	{2, "every feature selected", "feature section has a bad block of selected features"},
+	{2, "selected index past the features", "feature section has a bad block of selected features"},
+	{2, "transform without preprocessing", "feature section has a bad transform block"},
+	{3, "products encoded as inputs", "encoding does not match the features"},
+	{3, "one-hot feature centred", "encoding does not match the preprocessing"},
+	{5, "transform on a product", "feature section has invalid transform values"},
+	{6, "product of a date part", "block of products does not match the encoding"},
+	{6, "date parts imputed apart", "encoding does not match the features"}
+};
+#define NBAD_SEEDS ((int) (sizeof(bad_seeds) / sizeof(bad_seeds[0])))
+
+/* Break rule i of bad_seeds in a copy of its seed's spec. */
+static void
+BreakSpec(int i, SeedSpec *s)
+{
+	switch (i)
+	{
+		case 0:
+			s->impute[3] = PREP_FILL;
+			s->fill[3] = 1;
+			break;
+		case 1:
+			s->names[5] = "x1*bmi*bmi";
+			break;
+		case 2:
+			s->factor[1][0] = 2;
+			s->factor[1][1] = 0;
+			s->names[4] = "bmi*x1";
+			break;
+		case 3:
+			s->selected[0] = 3;
+			s->selected[1] = 1;
+			break;
+		case 4:
+			s->est_all = true;
+			break;
+		case 5:
+			s->factor[0][1] = 2;
+			s->names[2] = "a*a*b";
+			break;
+		case 6:
+			s->nselected = 3;
+			s->selected[1] = 1;
+			s->selected[2] = 2;
+			s->coef[2] = 1;
+			break;
+		case 7:
+			s->selected[1] = 3;
+			break;
+		case 8:
+			s->transform = true;
+			break;
+		case 9:
+			s->ninputs = 8;
+			for (int k = 0; k < 3; k++)
+			{
+				s->inputs[5 + k].name = s->names[8 + k];
+				s->inputs[5 + k].kind = INPUT_NUMERIC;
+			}
+			break;
+		case 10:
+			s->center[2] = 0.5;
+			break;
+		case 11:
+			s->tkind[2] = 1;
+			break;
+		case 12:
+			s->names[3] = "t:hour^2";
+			s->factor[0][0] = 0;
+			s->factor[0][1] = 0;
+			break;
+		default:
+			s->impute[1] = PREP_FILL;
+			break;
+	}
+}
+
+/*
+ * The walk must refuse each broken seed with model.c's message: a check
+ * of the mirror itself, one rule of the 'M', 'C', 'T' and 'S' blocks each.
+ */
+static void
+CheckBadSeeds(void)
+{
+	for (int i = 0; i < NBAD_SEEDS; i++)
+	{
+		SeedSpec	s = seed_specs[bad_seeds[i].base];
+		Seed		sd;
+
+		BreakSpec(i, &s);
+		BuildSeed(&s, &sd);
+		SetPhase("broken seed");
+		cur_model = bad_seeds[i].what;
+		cur_a = (size_t) i;
+		CheckCase(sd.buf, sd.len, EXPECT_PARSE);
+		if (last_why == NULL || strcmp(last_why, bad_seeds[i].why) != 0)
+		{
+			cur_data = sd.buf;
+			cur_len = sd.len;
+			Fail("the walk said \"%s\" where model.c says \"%s\"",
+				 last_why ? last_why : "ok", bad_seeds[i].why);
+		}
+		free(sd.buf);
+	}
+}
+
+/*
+ * Check the current seed parses to exactly what was written, and that the
+ * walk accepts it and finds the blocks it was written with.
+ */
 static void
 CheckValid(void)
 {
+	const SeedSpec *s = cur_seed->spec;
+	bool		blocks = (layout->nblocks > 0);
+	uint32_t	p = s->nselected > 0 ? s->nselected : s->nf;
 	MlpModelView v;
 	const char *error = NULL;
 	MlpCursor	c;
 	size_t		flen = 4;
 	uint32_t	u;
 	double		d;
-	const char *s;
+	const char *str;
 	uint32_t	n;
 
 	SetPhase("valid");
-	for (int j = 0; j < NFEAT; j++)
-		flen += 8 + strlen(feat_names[j]) + strlen(feat_types[j]);
+	for (uint32_t j = 0; j < s->nf; j++)
+		flen += 8 + strlen(s->names[j]) + strlen(s->types[j]);
 
 	CheckCase(valid, valid_len, EXPECT_ACCEPT);
+	if (memcmp(&last_walk, &cur_seed->want, sizeof(WalkInfo)) != 0)
+		Fail("the walk found nf %u nbase %u nterms %u ninputs %u nselected %u "
+			 "prep %d transform %d, not what the seed was written with",
+			 last_walk.nf, last_walk.nbase, last_walk.nterms,
+			 last_walk.ninputs, last_walk.nselected, last_walk.prep,
+			 last_walk.transform);
 	cur_data = valid;
 	cur_len = valid_len;
 	if (!mlp_model_parse(valid, valid_len, &v, &error))
-		Fail("canonical model rejected: %s", error);
+		Fail("seed model rejected: %s", error);
 	if (v.version != MLP_FORMAT_VERSION || v.algorithm != 1 || v.task != 1)
-		Fail("canonical header read back as version %u algorithm %u task %u",
+		Fail("seed header read back as version %u algorithm %u task %u",
 			 v.version, v.algorithm, v.task);
-	if (v.section_len[MLP_SEC_FEATURES] != flen ||
+	if ((blocks ? v.section_len[MLP_SEC_FEATURES] <= flen :
+		 v.section_len[MLP_SEC_FEATURES] != flen) ||
 		v.section_len[MLP_SEC_TARGET] != 8 + strlen(target_name) + strlen(target_type) ||
-		v.section_len[MLP_SEC_ESTIMATOR] != 4 + 8 + 8 * NFEAT)
-		Fail("canonical section lengths are %u/%u/%u",
+		v.section_len[MLP_SEC_ESTIMATOR] != 4 + 8 + 8 * p)
+		Fail("seed section lengths are %u/%u/%u",
 			 v.section_len[1], v.section_len[2], v.section_len[3]);
-	if (valid_len != MLP_HEADER_SIZE + 3 * MLP_SECTION_HEADER + flen +
-		v.section_len[2] + v.section_len[3] + MLP_TRAILER_SIZE)
-		Fail("canonical model has %zu bytes", valid_len);
+	if (valid_len != MLP_HEADER_SIZE + 3 * MLP_SECTION_HEADER +
+		v.section_len[1] + v.section_len[2] + v.section_len[3] + MLP_TRAILER_SIZE)
+		Fail("seed model has %zu bytes", valid_len);
 
 	/* the values round-trip */
 	mlp_cursor_init(&c, v.section[MLP_SEC_FEATURES], v.section_len[MLP_SEC_FEATURES]);
-	if (!mlp_get_u32(&c, &u) || u != NFEAT)
+	if (!mlp_get_u32(&c, &u) || u != s->nf)
 		Fail("feature count did not round-trip");
-	for (int j = 0; j < NFEAT; j++)
+	for (uint32_t j = 0; j < s->nf; j++)
 	{
-		if (!mlp_get_str(&c, &s, &n) || n != strlen(feat_names[j]) ||
-			memcmp(s, feat_names[j], n) != 0 ||
-			!mlp_get_str(&c, &s, &n) || n != strlen(feat_types[j]) ||
-			memcmp(s, feat_types[j], n) != 0)
-			Fail("feature %d did not round-trip", j);
+		if (!mlp_get_str(&c, &str, &n) || n != strlen(s->names[j]) ||
+			memcmp(str, s->names[j], n) != 0 ||
+			!mlp_get_str(&c, &str, &n) || n != strlen(s->types[j]) ||
+			memcmp(str, s->types[j], n) != 0)
+			Fail("feature %u did not round-trip", j);
 	}
-	if (!mlp_cursor_done(&c))
-		Fail("feature section has trailing bytes");
+	if (blocks ? c.p + c.pos != valid + layout->block_off[0] : !mlp_cursor_done(&c))
+		Fail("feature names do not end where the optional blocks begin");
 	mlp_cursor_init(&c, v.section[MLP_SEC_TARGET], v.section_len[MLP_SEC_TARGET]);
-	if (!mlp_get_str(&c, &s, &n) || n != strlen(target_name) ||
-		memcmp(s, target_name, n) != 0 ||
-		!mlp_get_str(&c, &s, &n) || n != strlen(target_type) ||
-		memcmp(s, target_type, n) != 0 || !mlp_cursor_done(&c))
+	if (!mlp_get_str(&c, &str, &n) || n != strlen(target_name) ||
+		memcmp(str, target_name, n) != 0 ||
+		!mlp_get_str(&c, &str, &n) || n != strlen(target_type) ||
+		memcmp(str, target_type, n) != 0 || !mlp_cursor_done(&c))
 		Fail("target section did not round-trip");
 	mlp_cursor_init(&c, v.section[MLP_SEC_ESTIMATOR], v.section_len[MLP_SEC_ESTIMATOR]);
-	if (!mlp_get_u32(&c, &u) || u != NFEAT || !mlp_get_f64(&c, &d) || d != intercept)
+	if (!mlp_get_u32(&c, &u) || u != p || !mlp_get_f64(&c, &d) || d != intercept)
 		Fail("estimator header did not round-trip");
-	for (int j = 0; j < NFEAT; j++)
-		if (!mlp_get_f64(&c, &d) || d != feat_coef[j])
-			Fail("coefficient %d did not round-trip", j);
+	for (uint32_t j = 0; j < p; j++)
+		if (!mlp_get_f64(&c, &d) || d != s->coef[j])
+			Fail("coefficient %u did not round-trip", j);
 	if (!mlp_cursor_done(&c))
 		Fail("estimator section has trailing bytes");
 	cur_data = NULL;
+}
+
+/* Bitwise CRC-32C, independent of format.c's table, to cross-check it. */
+static uint32_t
+SlowCrc32c(const uint8_t *p, size_t len)
+{
+	uint32_t	crc = 0xFFFFFFFFu;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		crc ^= p[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+	}
+	return ~crc;
 }
 
 /* Known-answer tests of the checksum and the writer's failure path. */
@@ -782,7 +1675,8 @@ CheckBasics(void)
 	{
 		for (size_t i = 0; i < len; i++)
 			buf[i] = (uint8_t) Rand();
-		if (mlp_crc32c(0, buf, len) != SlowCrc32c(buf, len))
+		if (mlp_crc32c(0, buf, len) != SlowCrc32c(buf, len) ||
+			TableCrc32c(buf, len) != SlowCrc32c(buf, len))
 			Fail("table CRC-32C disagrees with the bitwise one at length %zu", len);
 	}
 
@@ -937,8 +1831,8 @@ PhaseStructure(void)
 
 	for (int id = 1; id <= MLP_SEC_MAX; id++)
 	{
-		size_t		off = layout.sec_off[id];
-		uint32_t	slen = (uint32_t) (layout.sec_size[id] - MLP_SECTION_HEADER);
+		size_t		off = layout->sec_off[id];
+		uint32_t	slen = (uint32_t) (layout->sec_size[id] - MLP_SECTION_HEADER);
 		uint32_t	bad_lens[] = {0, slen - 1, slen + 1, slen + 8, slen * 2,
 		0x7FFFFFFF, 0x80000000u, UINT32_MAX};
 
@@ -978,19 +1872,19 @@ PhaseStructure(void)
 		cur_phase = "structure: missing section";
 		cur_b = 0;
 		memcpy(work, valid, off);
-		memcpy(work + off, valid + off + layout.sec_size[id],
-			   valid_len - off - layout.sec_size[id]);
+		memcpy(work + off, valid + off + layout->sec_size[id],
+			   valid_len - off - layout->sec_size[id]);
 		PutLE(work + 10, 2, 2);
-		FixUp(work, valid_len - layout.sec_size[id], true);
-		CheckCase(work, valid_len - layout.sec_size[id], EXPECT_REJECT);
+		FixUp(work, valid_len - layout->sec_size[id], true);
+		CheckCase(work, valid_len - layout->sec_size[id], EXPECT_REJECT);
 
 		/* append a copy of the section: a duplicate */
 		cur_phase = "structure: appended duplicate";
 		memcpy(work, valid, body);
-		memcpy(work + body, valid + off, layout.sec_size[id]);
+		memcpy(work + body, valid + off, layout->sec_size[id]);
 		PutLE(work + 10, 2, 4);
-		FixUp(work, body + layout.sec_size[id] + MLP_TRAILER_SIZE, true);
-		CheckCase(work, body + layout.sec_size[id] + MLP_TRAILER_SIZE,
+		FixUp(work, body + layout->sec_size[id] + MLP_TRAILER_SIZE, true);
+		CheckCase(work, body + layout->sec_size[id] + MLP_TRAILER_SIZE,
 				  EXPECT_REJECT);
 	}
 
@@ -1039,12 +1933,171 @@ PhaseStructure(void)
 		{
 			int			id = perms[k][i];
 
-			memcpy(work + pos, valid + layout.sec_off[id], layout.sec_size[id]);
-			pos += layout.sec_size[id];
+			memcpy(work + pos, valid + layout->sec_off[id], layout->sec_size[id]);
+			pos += layout->sec_size[id];
 		}
 		FixUp(work, valid_len, true);
 		CheckCase(work, valid_len, EXPECT_ANY);
 	}
+	cur_b = 0;
+}
+
+/*
+ * Copy the valid model into work with bytes [from, to) of its feature
+ * section replaced by ins[0 .. n), the section length, the total and the
+ * CRC repaired; returns the new length.
+ */
+static size_t
+Splice(size_t from, size_t to, const uint8_t *ins, size_t n)
+{
+	size_t		soff = layout->sec_off[MLP_SEC_FEATURES];
+	uint32_t	slen = GetLE(valid + soff + 4, 4);
+	size_t		len = valid_len - (to - from) + n;
+
+	if (from < soff + MLP_SECTION_HEADER || to < from || to > layout->blocks_end ||
+		len > WORK_CAP)
+		Fail("bad splice %zu..%zu + %zu", from, to, n);
+	memcpy(work, valid, from);
+	if (n > 0)
+		memcpy(work + from, ins, n);
+	memcpy(work + from + n, valid + to, valid_len - to);
+	PutLE(work + soff + 4, 4, (uint32_t) (slen - (to - from) + n));
+	FixUp(work, len, true);
+	return len;
+}
+
+/*
+ * Damage the current seed's optional blocks behind a valid checksum, so
+ * that the walk reads every count, index and marker of them set to
+ * awkward values: every byte set to a few values, every u32 to counts near
+ * the feature counts and to ones whose products with the record size
+ * wrap, the feature section cut at every byte, each block removed,
+ * repeated and swapped with the next, and stray markers inserted.  An f64
+ * is only ever a value, so only its sign and exponent byte is set, to make
+ * it NaN, infinite or negative, and it is cut or added to only in front.
+ * Any verdict will do; a crash, an ASan report or a broken invariant will not.
+ */
+static void
+PhaseBlocks(void)
+{
+	size_t		from = layout->block_off[0];
+	size_t		end = layout->blocks_end;
+	uint32_t	nf = cur_seed->want.nf;
+	uint32_t	nbase = cur_seed->want.nbase;
+	static const uint8_t stray[] = {0, PREP_MARKER, POLY_MARKER, ENC_MARKER,
+	TRANSFORM_MARKER, SELECT_MARKER};
+	uint8_t		tmp[WORK_CAP];
+	size_t		len;
+
+	if (layout->nblocks == 0)
+		return;
+
+	SetPhase("blocks: byte value");
+	for (size_t pos = from; pos < end; pos++)
+	{
+		int			f64 = InF64(pos);
+
+		if (f64 >= 0 && f64 != 7)
+			continue;			/* only the sign and exponent byte */
+		for (int i = 0; i < NBLOCK_BYTES + 2; i++)
+		{
+			uint8_t		v = i < NBLOCK_BYTES ? block_bytes[i] :
+				(uint8_t) (valid[pos] + (i == NBLOCK_BYTES ? 1 : -1));
+
+			if (v == valid[pos] || (f64 == 7 && v != 0x7F && v != 0xFF && v != 0x80))
+				continue;
+			cur_a = pos;
+			cur_b = v;
+			memcpy(work, valid, valid_len);
+			work[pos] = v;
+			FixUp(work, valid_len, true);
+			CheckCase(work, valid_len, EXPECT_ANY);
+		}
+	}
+
+	SetPhase("blocks: u32 value");
+	for (int f = 0; f < layout->nfields; f++)
+	{
+		size_t		off = layout->fields[f].off;
+		uint32_t	orig;
+		uint32_t	near[8];
+
+		if (off < from || off >= end || layout->fields[f].width != 4)
+			continue;
+		orig = GetLE(valid + off, 4);
+		near[0] = orig - 1;
+		near[1] = orig + 1;
+		near[2] = nf - 1;
+		near[3] = nf;
+		near[4] = nf + 1;
+		near[5] = nbase - 1;
+		near[6] = nbase;
+		near[7] = nbase + 1;
+		for (int i = 0; i < NBLOCK_U32S + 8; i++)
+		{
+			uint32_t	v = i < NBLOCK_U32S ? block_u32s[i] : near[i - NBLOCK_U32S];
+
+			if (v == orig)
+				continue;
+			cur_a = off;
+			cur_b = v;
+			SetField(off, 4, v);
+			CheckCase(work, valid_len, EXPECT_ANY);
+		}
+	}
+
+	SetPhase("blocks: feature section cut");
+	for (size_t pos = from; pos < end; pos++)
+	{
+		if (InF64(pos) > 0)
+			continue;
+		cur_a = pos;
+		len = Splice(pos, end, NULL, 0);
+		CheckCase(work, len, EXPECT_ANY);
+	}
+
+	SetPhase("blocks: stray byte inserted");
+	for (size_t pos = from; pos <= end; pos++)
+	{
+		if (InF64(pos) > 0)
+			continue;
+		for (size_t i = 0; i < sizeof(stray); i++)
+		{
+			cur_a = pos;
+			cur_b = stray[i];
+			len = Splice(pos, pos, &stray[i], 1);
+			CheckCase(work, len, EXPECT_ANY);
+		}
+	}
+
+	for (int b = 0; b < layout->nblocks; b++)
+	{
+		size_t		bs = layout->block_off[b];
+		size_t		be = b + 1 < layout->nblocks ? layout->block_off[b + 1] : end;
+
+		SetPhase("blocks: block removed");
+		cur_a = (size_t) b;
+		len = Splice(bs, be, NULL, 0);
+		CheckCase(work, len, EXPECT_ANY);
+
+		SetPhase("blocks: block repeated");
+		cur_a = (size_t) b;
+		len = Splice(be, be, valid + bs, be - bs);
+		CheckCase(work, len, EXPECT_ANY);
+
+		if (b + 1 < layout->nblocks)
+		{
+			size_t		ne = b + 2 < layout->nblocks ? layout->block_off[b + 2] : end;
+
+			SetPhase("blocks: blocks swapped");
+			cur_a = (size_t) b;
+			memcpy(tmp, valid + be, ne - be);
+			memcpy(tmp + (ne - be), valid + bs, be - bs);
+			len = Splice(bs, ne, tmp, ne - bs);
+			CheckCase(work, len, EXPECT_ANY);
+		}
+	}
+	cur_a = 0;
 	cur_b = 0;
 }
 
@@ -1075,6 +2128,8 @@ InterestingValue(uint32_t orig, int width)
 	}
 	if (width == 2)
 		v &= 0xFFFF;
+	else if (width == 1)
+		v &= 0xFF;
 	return v;
 }
 
@@ -1084,7 +2139,7 @@ static const char *const mutation_names[] = {
 	"garbage appended", "garbage appended + crc fix-up",
 	"field value + crc fix-up", "bytes inserted + crc fix-up",
 	"bytes deleted + crc fix-up", "truncation + crc fix-up",
-	"range overwritten + crc fix-up"
+	"range overwritten + crc fix-up", "block bytes + crc fix-up"
 };
 #define NMUTATIONS ((int) (sizeof(mutation_names) / sizeof(mutation_names[0])))
 
@@ -1125,7 +2180,7 @@ MutateRandom(int kind, bool *fixup)
 			break;
 		case 4:				/* targeted field value */
 			{
-				Field		f = layout.fields[RandBelow((size_t) layout.nfields)];
+				Field		f = layout->fields[RandBelow((size_t) layout->nfields)];
 
 				PutLE(work + f.off, f.width,
 					  InterestingValue(GetLE(work + f.off, f.width), f.width));
@@ -1159,6 +2214,21 @@ MutateRandom(int kind, bool *fixup)
 		case 7:				/* random truncation, trailer repaired */
 			len = RandBelow(valid_len);
 			cur_a = len;
+			break;
+		case 9:				/* bytes of the optional blocks */
+			{
+				size_t		from = layout->nblocks > 0 ? layout->block_off[0] :
+					layout->sec_off[MLP_SEC_FEATURES] + MLP_SECTION_HEADER;
+
+				n = 1 + RandBelow(4);
+				for (size_t i = 0; i < n; i++)
+				{
+					pos = from + RandBelow(layout->blocks_end - from);
+					work[pos] = RandBelow(2) ? block_bytes[RandBelow(NBLOCK_BYTES)]
+						: (uint8_t) Rand();
+				}
+				cur_a = n;
+			}
 			break;
 		default:			/* a random range overwritten */
 			pos = RandBelow(valid_len - 4);
@@ -1205,6 +2275,95 @@ PutRandomItem(MlpWriter *w)
 }
 
 /*
+ * Optional blocks after a random feature list, in model.c's order, each
+ * present at random and roughly shaped: small counts and indexes around
+ * nf, degrees around 2 and 3, an 'S' block of nsel indexes when nsel > 0.
+ */
+static void
+PutRandomBlocks(MlpWriter *w, uint32_t nf, uint32_t nsel)
+{
+	if (RandBelow(2))
+	{
+		mlp_put_u8(w, PREP_MARKER);
+		for (uint32_t j = 0; j < nf; j++)
+		{
+			mlp_put_u8(w, (uint8_t) RandBelow(4));
+			mlp_put_f64(w, (double) RandBelow(3));
+			mlp_put_f64(w, (double) RandBelow(2));
+			mlp_put_f64(w, (double) RandBelow(3));
+		}
+	}
+	if (RandBelow(2))
+	{
+		uint32_t	nt = (uint32_t) RandBelow(nf + 1);
+		uint32_t	written = nt + (RandBelow(8) == 0);
+
+		mlp_put_u8(w, POLY_MARKER);
+		mlp_put_u32(w, nt);
+		for (uint32_t t = 0; t < written; t++)
+		{
+			uint8_t		d = (uint8_t) (1 + RandBelow(4));
+			uint32_t	f = (uint32_t) RandBelow(2);
+
+			mlp_put_u8(w, d);
+			for (int k = 0; k < d; k++)
+			{
+				mlp_put_u32(w, f);
+				f += (uint32_t) RandBelow(2);
+			}
+		}
+	}
+	if (RandBelow(3) == 0)
+	{
+		uint32_t	ni = (uint32_t) RandBelow(nf + 1);
+
+		mlp_put_u8(w, ENC_MARKER);
+		mlp_put_u32(w, ni);
+		for (uint32_t i = 0; i < ni; i++)
+		{
+			uint8_t		kind = (uint8_t) RandBelow(INPUT_KIND_MAX + 2);
+
+			mlp_put_str(w, dict[RandBelow(NDICT)]);
+			mlp_put_u8(w, kind);
+			if (kind >= INPUT_DATE)
+				mlp_put_u8(w, (uint8_t) (1u << RandBelow(7)));
+			else if (kind == INPUT_CATEGORY)
+			{
+				uint32_t	ncat = (uint32_t) RandBelow(3);
+
+				mlp_put_u32(w, ncat);
+				for (uint32_t k = 0; k < ncat; k++)
+					mlp_put_str(w, dict[RandBelow(NDICT)]);
+				mlp_put_u8(w, (uint8_t) RandBelow(3));
+				mlp_put_u8(w, (uint8_t) RandBelow(2));
+			}
+		}
+	}
+	if (RandBelow(3) == 0)
+	{
+		mlp_put_u8(w, TRANSFORM_MARKER);
+		for (uint32_t j = 0; j < nf; j++)
+		{
+			mlp_put_u8(w, (uint8_t) RandBelow(4));
+			mlp_put_f64(w, -(double) RandBelow(2));
+			mlp_put_f64(w, (double) RandBelow(2));
+		}
+	}
+	if (nsel > 0)
+	{
+		uint32_t	j = (uint32_t) RandBelow(2);
+
+		mlp_put_u8(w, SELECT_MARKER);
+		mlp_put_u32(w, nsel);
+		for (uint32_t i = 0; i < nsel; i++)
+		{
+			mlp_put_u32(w, j);
+			j += (uint32_t) RandBelow(3);
+		}
+	}
+}
+
+/*
  * A random model made by the writer itself: random ids and payloads, some
  * shaped like the real ones.  It must be accepted exactly when its ids are
  * 1, 2 and 3, each once.
@@ -1217,6 +2376,7 @@ RandomWriterModel(void)
 	int			seen[MLP_SEC_MAX + 1] = {0};
 	bool		expect_ok = true;
 	uint32_t	nf = (uint32_t) RandBelow(5);	/* shared by the sections */
+	uint32_t	nsel = nf > 1 && RandBelow(4) == 0 ? 1 + (uint32_t) RandBelow(nf - 1) : 0;
 
 	mlp_writer_init(&w, MallocGrow);
 	mlp_begin_model(&w, (uint16_t) RandBelow(6), (uint8_t) RandBelow(5));
@@ -1247,6 +2407,8 @@ RandomWriterModel(void)
 				mlp_put_str(&w, dict[RandBelow(NDICT)]);
 				mlp_put_str(&w, dict[RandBelow(NDICT)]);
 			}
+			if (nsel > 0 || RandBelow(2))
+				PutRandomBlocks(&w, nf, nsel);
 		}
 		else if (id == MLP_SEC_TARGET)
 		{
@@ -1257,7 +2419,7 @@ RandomWriterModel(void)
 		}
 		else
 		{
-			uint32_t	p = RandBelow(4) ? nf : (uint32_t) RandBelow(5);
+			uint32_t	p = RandBelow(4) ? (nsel > 0 ? nsel : nf) : (uint32_t) RandBelow(5);
 			uint32_t	ncoef = p + (RandBelow(4) == 0);
 
 			mlp_put_u32(&w, p);
@@ -1359,19 +2521,42 @@ main(int argc, char **argv)
 		(void) Rand();
 
 	CheckBasics();
-	BuildValid();
-	CheckValid();
-	printf("valid model: %zu bytes, sections %zu/%zu/%zu bytes, %d fields\n",
-		   valid_len, layout.sec_size[1], layout.sec_size[2],
-		   layout.sec_size[3], layout.nfields);
+	for (int i = 0; i < NSEEDS; i++)
+	{
+		BuildSeed(&seed_specs[i], &seeds[i]);
+		UseSeed(i);
+		CheckValid();
+		if (i == 0)
+			printf("valid model: %zu bytes, sections %zu/%zu/%zu bytes, %d fields\n",
+				   valid_len, layout->sec_size[1], layout->sec_size[2],
+				   layout->sec_size[3], layout->nfields);
+		else
+			printf("seed model %s: %zu bytes, %u features (%u products), "
+				   "%u selected, %d blocks, %d fields\n",
+				   cur_model, valid_len, cur_seed->want.nf,
+				   cur_seed->want.nterms, cur_seed->want.nselected,
+				   layout->nblocks, layout->nfields);
+	}
 
-	PhaseBitFlips();
+	/* every pair of bit flips only of the plain model: that one is quadratic */
+	UseSeed(0);
 	PhaseDoubleBitFlips();
-	PhaseTruncations();
-	PhaseStructure();
-	after_fixed = n_cases;
-	if (n_accepted != 1 + 6)	/* the valid model and its reorderings */
+	for (int i = 0; i < NSEEDS; i++)
+	{
+		UseSeed(i);
+		PhaseBitFlips();
+		PhaseTruncations();
+		PhaseStructure();
+	}
+	if (n_accepted != 7 * (unsigned long) NSEEDS)	/* seeds and reorderings */
 		printf("note: %lu fixed cases were accepted\n", n_accepted);
+	CheckBadSeeds();
+	for (int i = 0; i < NSEEDS; i++)
+	{
+		UseSeed(i);
+		PhaseBlocks();
+	}
+	after_fixed = n_cases;
 
 	for (cur_iteration = 0; cur_iteration < iterations; cur_iteration++)
 	{
@@ -1384,6 +2569,8 @@ main(int argc, char **argv)
 			size_t		len;
 			bool		same;
 
+			/* half on the plain model, half on those with blocks */
+			UseSeed(RandBelow(2) ? 0 : 1 + (int) RandBelow(NSEEDS - 1));
 			SetPhase(mutation_names[kind]);
 			len = MutateRandom(kind, &fixup);
 			same = (len == valid_len && memcmp(work, valid, len) == 0);
@@ -1413,11 +2600,13 @@ main(int argc, char **argv)
 		}
 		else if (r < 80)
 		{
+			cur_model = "-";
 			SetPhase("random writer model");
 			RandomWriterModel();
 		}
 		else
 		{
+			cur_model = "-";
 			SetPhase("random buffer");
 			RandomBuffer();
 		}
@@ -1430,7 +2619,8 @@ main(int argc, char **argv)
 		   n_walk_ok, n_cursor_ops, n_crc_collisions);
 	PrintReasons("rejected by mlp_model_parse:", parse_reasons);
 	PrintReasons("accepted models, by the model.c walk:", walk_reasons);
-	free(valid);
+	for (int i = 0; i < NSEEDS; i++)
+		free(seeds[i].buf);
 	printf("format_fuzz: ok\n");
 	return 0;
 }
