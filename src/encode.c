@@ -605,9 +605,15 @@ MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text, double *x)
 /*
  * Expand a loaded matrix (codes of its own dictionaries in categorical
  * columns) into the encoded features plus the target, in a new matrix.
+ * With colmap (nfeatures + 1 entries) and group_col (one per one-hot
+ * input), one-hot groups stay compact: one column of slot codes each (see
+ * MlpPart), so a 1000-category column costs one column, not 1000.
  */
+#define OUTCOL(f) (colmap ? colmap[f] : (f))
+
 void
-MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
+MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out,
+				int *colmap, int *group_col)
 {
 	const MlpColumns *cols = &ds->cols;
 	MlpCategories **cats = ds->cats;
@@ -615,17 +621,36 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
 	int64		n = raw->nrows;
 	int			nf = enc->nfeatures;
 
-	MlpCheckMemory(mul_size(mul_size(sizeof(double), (Size) nf + 1), (Size) Max(n, 1)),
+	int			ncols = nf + 1;
+	int			g = 0;			/* the one-hot groups written so far */
+
+	/* compact: the other features, a code column per one-hot group, the target */
+	if (colmap)
+	{
+		int			c = 0;
+		int			ng = 0;
+
+		for (int f = 0; f < nf; f++)
+			colmap[f] = enc->onehot[f] ? -1 : c++;
+		for (int j = 0; j < enc->ninputs; j++)
+			if (enc->inputs[j].categorical)
+				group_col[ng++] = c++;
+		colmap[nf] = c;
+		ncols = c + 1;
+	}
+	MlpCheckMemory(mul_size(mul_size(sizeof(double), (Size) ncols), (Size) Max(n, 1)),
 				   "the encoded training data");
 	out->nrows = n;
 	out->cap = Max(n, 1);
-	out->ncols = nf + 1;
+	out->ncols = ncols;
 	out->data = MemoryContextAllocExtended(CurrentMemoryContext,
 										   sizeof(double) * (Size) out->ncols * (Size) out->cap,
 										   MCXT_ALLOC_HUGE);
 	/* huge pages before the first touch: one fault per 2 MB, not per 4 kB */
 	MlpHugePageHint(out->data, sizeof(double) * (Size) out->ncols * (Size) out->cap);
-	memset(out->data, 0, sizeof(double) * (Size) out->ncols * (Size) out->cap);
+	/* compact: every column is written in full below */
+	if (colmap == NULL)
+		memset(out->data, 0, sizeof(double) * (Size) out->ncols * (Size) out->cap);
 	for (int j = 0; j < enc->ninputs; j++)
 	{
 		const MlpInput *in = &enc->inputs[j];
@@ -642,7 +667,7 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
 					CHECK_FOR_INTERRUPTS();
 				MlpEncodeDate(in, src[i], x);
 				for (int k = 0; k < in->width; k++)
-					MLP_AT(out, i, in->first + k) = x[k];
+					MLP_AT(out, i, OUTCOL(in->first + k)) = x[k];
 			}
 			continue;
 		}
@@ -653,7 +678,7 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
 
 			for (int k = 0; k < in->width; k++)
 			{
-				double	   *dst = MLP_COL(out, in->first + k);
+				double	   *dst = MLP_COL(out, OUTCOL(in->first + k));
 
 				CHECK_FOR_INTERRUPTS();
 				if (b->len < 0)
@@ -675,7 +700,7 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
 		}
 		if (!in->textual)
 		{
-			memcpy(MLP_COL(out, in->first), src, sizeof(double) * n);
+			memcpy(MLP_COL(out, OUTCOL(in->first)), src, sizeof(double) * n);
 			continue;
 		}
 		if (!in->categorical)
@@ -684,7 +709,7 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
 			MlpCategories *c = cats[j];
 			double	   *value = palloc(sizeof(double) * Max(c->n, 1));
 			double		null_value = ValueNumber(in, true, NULL);
-			double	   *dst = MLP_COL(out, in->first);
+			double	   *dst = MLP_COL(out, OUTCOL(in->first));
 
 			for (int code = 0; code < c->n; code++)
 			{
@@ -713,16 +738,32 @@ MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out)
 					CHECK_FOR_INTERRUPTS();
 				slot[code] = ValueSlot(in, false, c->text[code]);
 			}
-			for (int64 i = 0; i < n; i++)
+			if (colmap)
 			{
-				int			code = (int) src[i];
-				int			s = (code >= 0) ? slot[code] : null_slot;
+				/* the slot itself, or -1: no feature of the group */
+				double	   *dst = MLP_COL(out, group_col[g]);
 
-				if (s >= 0)
-					MLP_AT(out, i, in->first + s) = 1.0;
+				for (int64 i = 0; i < n; i++)
+				{
+					int			code = (int) src[i];
+
+					dst[i] = (code >= 0) ? slot[code] : null_slot;
+				}
 			}
+			else
+				for (int64 i = 0; i < n; i++)
+				{
+					int			code = (int) src[i];
+					int			s = (code >= 0) ? slot[code] : null_slot;
+
+					if (s >= 0)
+						MLP_AT(out, i, in->first + s) = 1.0;
+				}
+			g++;
 			pfree(slot);
 		}
 	}
-	memcpy(MLP_COL(out, nf), MLP_COL(raw, cols->p), sizeof(double) * n);
+	memcpy(MLP_COL(out, OUTCOL(nf)), MLP_COL(raw, cols->p), sizeof(double) * n);
 }
+
+#undef OUTCOL

@@ -72,7 +72,8 @@ extern bool MlpCategoryKnown(const MlpInput *in, const char *text);
 extern void MlpCountUnseen(const MlpEncoding *enc, const MlpDataset *ds, int64 *train,
 						   int64 *test);
 extern int	MlpHashBucket(const char *text, int nbuckets);
-extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out);
+extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out,
+							int *colmap, int *group_col);
 extern void MlpIndexCategories(MlpInput *in);
 extern int	MlpCategorySlot(const MlpInput *in, const char *text);
 extern const char *MlpDatePartName(int part);

@@ -156,7 +156,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	if (model->enc)
 	{
 		/* the model's own categories, matched by text */
-		MlpEncodeMatrix(model->enc, ds, &part.m);
+		MlpEncodeMatrix(model->enc, ds, &part.m, NULL, NULL);
 		unseen = palloc0(sizeof(int64) * model->enc->ninputs);
 		unused_counts = palloc0(sizeof(int64) * model->enc->ninputs);
 		MlpCountUnseen(model->enc, ds, unseen, unused_counts);

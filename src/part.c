@@ -197,6 +197,7 @@ typedef struct SparseScratch
 	double	   *pairs;			/* counts of rows active in two columns */
 	double	   *count;			/* per one-hot column: active rows */
 	double	   *dsum;			/* per dense column: the sum of its centred values */
+	int		   *dcol;			/* per dense column: its column in a block */
 } SparseScratch;
 
 /* Scratch space for k columns with part's one-hot groups. */
@@ -216,9 +217,14 @@ SparseScratchNew(const MlpPart *part, int k)
 		for (int t = 0; t < part->group_width[g]; t++)
 			s->group_of[part->group_first[g] + t] = g;
 	}
+	s->dcol = palloc(sizeof(int) * k);
 	for (int j = 0; j < k; j++)
 		if (s->group_of[j] < 0)
+		{
+			/* a block holds the matrix's columns, compact or not */
+			s->dcol[s->kd] = part->colmap ? part->colmap[j] : j;
 			s->dense[s->kd++] = j;
+		}
 	s->slot = palloc(sizeof(int) * BLOCK_ROWS * Max(part->ngroups, 1));
 	s->D = palloc(sizeof(double) * BLOCK_ROWS * Max(s->kd, 1));
 	s->Cd = palloc(sizeof(double) * Max(s->kd, 1) * Max(s->kd, 1));
@@ -266,7 +272,7 @@ AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
 	/* the dense columns, centred on the block's means */
 	for (int d = 0; d < kd; d++)
 	{
-		const double *col = blk + (Size) s->dense[d] * b;
+		const double *col = blk + (Size) s->dcol[d] * b;
 		double	   *out = s->D + (Size) d * b;
 		double		sum = 0;
 
@@ -296,15 +302,26 @@ AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
 		int			width = part->group_width[g];
 		int		   *slot = s->slot + (Size) g * BLOCK_ROWS;
 
-		for (int r = 0; r < b; r++)
-			slot[r] = -1;
-		for (int t = 0; t < width; t++)
+		if (part->colmap)
 		{
-			const double *col = blk + (Size) (first + t) * b;
+			/* compact: the slot codes themselves */
+			const double *codes = blk + (Size) part->group_col[g] * b;
 
 			for (int r = 0; r < b; r++)
-				if (col[r] != 0)
-					slot[r] = first + t;
+				slot[r] = codes[r] >= 0 ? first + (int) codes[r] : -1;
+		}
+		else
+		{
+			for (int r = 0; r < b; r++)
+				slot[r] = -1;
+			for (int t = 0; t < width; t++)
+			{
+				const double *col = blk + (Size) (first + t) * b;
+
+				for (int r = 0; r < b; r++)
+					if (col[r] != 0)
+						slot[r] = first + t;
+			}
 		}
 		for (int r = 0; r < b; r++)
 			if (slot[r] >= 0)
@@ -358,9 +375,10 @@ void
 PartComoments(const MlpPart *part, double *train, double *test)
 {
 	const MlpMatrix *m = &part->m;
-	int			k = m->ncols;
-	double	   *tr = palloc(sizeof(double) * BLOCK_ROWS * k);
-	double	   *te = palloc(sizeof(double) * BLOCK_ROWS * k);
+	int			k = part->p + 1;	/* features and target */
+	int			mc = m->ncols;	/* the matrix's columns (fewer when compact) */
+	double	   *tr = palloc(sizeof(double) * BLOCK_ROWS * mc);
+	double	   *te = palloc(sizeof(double) * BLOCK_ROWS * mc);
 	double	   *bst = palloc(sizeof(double) * COMOM_LEN(k));
 	int			itr[BLOCK_ROWS];
 	int			ite[BLOCK_ROWS];
@@ -382,7 +400,7 @@ PartComoments(const MlpPart *part, double *train, double *test)
 			else
 				itr[ntr++] = r;
 		}
-		for (int j = 0; j < k; j++)
+		for (int j = 0; j < mc; j++)
 		{
 			const double *src = MLP_COL(m, j) + start;
 
@@ -441,10 +459,26 @@ PartResidual(const MlpPart *part, const double *center, const double *coef,
 			continue;
 		for (int j = 0; j < k; j++)
 		{
-			const double *src = MLP_COL(m, j) + start;
+			const double *src;
 
+			if (!PartHasCol(part, j))
+				continue;
+			src = PartCol(part, j) + start;
 			for (int i = 0; i < b; i++)
 				blk[(Size) j * b + i] = src[idx[i]] - center[j];
+		}
+		for (int g = 0; part->colmap && g < part->ngroups; g++)
+		{
+			/* compact one-hot columns: 0 or 1 from the slot codes, centred */
+			const double *codes = MLP_COL(m, part->group_col[g]) + start;
+			int			first = part->group_first[g];
+
+			for (int t = first; t < first + part->group_width[g]; t++)
+				for (int i = 0; i < b; i++)
+					blk[(Size) t * b + i] = -center[t];
+			for (int i = 0; i < b; i++)
+				if (codes[idx[i]] >= 0)
+					blk[(Size) (first + (int) codes[idx[i]]) * b + i] += 1.0;
 		}
 		r = blk + (Size) p * b;	/* the centred target column */
 		cblas_dgemv(CblasColMajor, CblasNoTrans, b, p, -1.0, blk, b, coef, 1,
@@ -466,8 +500,19 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 {
 	const MlpMatrix *m = &part->m;
 	int			p = part->p;
-	double	   *x = palloc(sizeof(double) * p);
+	double	   *x = palloc0(sizeof(double) * Max(p, 1));
+	const double **col = palloc(sizeof(double *) * Max(p, 1));
+	const double *target = PartCol(part, p);
+	int		   *dense = palloc(sizeof(int) * Max(p, 1));
+	int			nd = 0;
 
+	/* the features with columns; a compact group sets one of its own per row */
+	for (int j = 0; j < p; j++)
+		if (PartHasCol(part, j))
+		{
+			col[j] = PartCol(part, j);
+			dense[nd++] = j;
+		}
 	memset(train_met, 0, sizeof(double) * REGM_LEN);
 	memset(test_met, 0, sizeof(double) * REGM_LEN);
 	for (int64 i = 0; i < m->nrows; i++)
@@ -475,15 +520,26 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 		if ((i & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (center)
-			for (int j = 0; j < p; j++)
-				x[j] = (MLP_AT(m, i, j) - center[j]) / scale[j];
+			for (int d = 0; d < nd; d++)
+				x[dense[d]] = (col[dense[d]][i] - center[dense[d]]) / scale[dense[d]];
 		else
-			for (int j = 0; j < p; j++)
-				x[j] = MLP_AT(m, i, j);
+			for (int d = 0; d < nd; d++)
+				x[dense[d]] = col[dense[d]][i];
+		/* one-hot features are 0 or 1, never centred or scaled */
+		for (int g = 0; part->colmap && g < part->ngroups; g++)
+		{
+			double		code = MLP_AT(m, i, part->group_col[g]);
+
+			memset(x + part->group_first[g], 0, sizeof(double) * part->group_width[g]);
+			if (code >= 0)
+				x[part->group_first[g] + (int) code] = 1.0;
+		}
 		RegMetricsAccum(part->is_test[i] ? test_met : train_met,
-						MLP_AT(m, i, p), est->predict(state, x));
+						target[i], est->predict(state, x));
 	}
 	pfree(x);
+	pfree(col);
+	pfree(dense);
 }
 
 /*
@@ -498,9 +554,16 @@ PartImputeStats(const MlpPart *part, double *mean, double *count)
 
 	for (int j = 0; j < part->p; j++)
 	{
-		const double *c = MLP_COL(m, j);
+		const double *c;
 		double		mu = 0;
 		double		n = 0;
+
+		if (!PartHasCol(part, j))
+		{
+			mean[j] = count[j] = 0;	/* one-hot: never imputed */
+			continue;
+		}
+		c = PartCol(part, j);
 
 		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < m->nrows; i++)
@@ -524,10 +587,11 @@ PartApplyTransform(MlpPart *part, const MlpPrep *prep, char **names)
 		return;
 	for (int j = 0; j < part->p; j++)
 	{
-		double	   *c = MLP_COL(m, j);
+		double	   *c;
 
-		if (prep->transform[j] == MLP_TRANSFORM_NONE)
+		if (prep->transform[j] == MLP_TRANSFORM_NONE || !PartHasCol(part, j))
 			continue;
+		c = PartCol(part, j);
 		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < m->nrows; i++)
 			if (!isnan(c[i]))
@@ -552,7 +616,7 @@ PartApplyFill(MlpPart *part, const double *fill, double *tmin, double *tmax,
 			onehot[part->group_first[g] + t] = true;
 	for (int j = 0; j < part->p; j++)
 	{
-		double	   *c = MLP_COL(m, j);
+		double	   *c;
 		double		lo = INFINITY;
 		double		hi = -INFINITY;
 		double		ab = 0;
@@ -561,12 +625,13 @@ PartApplyFill(MlpPart *part, const double *fill, double *tmin, double *tmax,
 		 * A one-hot column of two or more has no NULL, and each of its
 		 * values occurs in a training row: 0 and 1, without a pass.
 		 */
-		if (onehot[j])
+		if (onehot[j] || !PartHasCol(part, j))
 		{
 			tmin[j] = 0;
 			tmax[j] = tabs[j] = 1;
 			continue;
 		}
+		c = PartCol(part, j);
 		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < m->nrows; i++)
 		{

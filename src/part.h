@@ -36,7 +36,30 @@ typedef struct MlpPart
 	int			ngroups;
 	int		   *group_first;
 	int		   *group_width;
+
+	/*
+	 * Compact one-hot groups: the matrix holds the other features, then one
+	 * column of slot codes per group (0 .. width - 1, or -1 for none), then
+	 * the target; colmap gives each feature's column (-1 inside a group; the
+	 * target's at p).  NULL: the matrix holds every feature in order.
+	 */
+	int		   *colmap;
+	int		   *group_col;
 } MlpPart;
+
+/* The matrix column of feature j (not one inside a compact group), or the target's (p). */
+static inline double *
+PartCol(const MlpPart *part, int j)
+{
+	return MLP_COL(&part->m, part->colmap ? part->colmap[j] : j);
+}
+
+/* Whether feature j has a column of its own. */
+static inline bool
+PartHasCol(const MlpPart *part, int j)
+{
+	return part->colmap == NULL || part->colmap[j] >= 0;
+}
 
 extern void SummaryInit(MlpSummary *sum, int ncols);
 extern void SummaryAdd(MlpSummary *sum, int ncols, int64 nrows, int64 ntest,

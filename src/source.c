@@ -34,6 +34,7 @@
 #include "utils/timestamp.h"
 #include "common/hashfn.h"
 #include "utils/rls.h"
+#include "utils/syscache.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 
@@ -247,7 +248,17 @@ MlpCategoryText(Oid outfunc, Datum value)
 int
 MlpCategoryCode(MlpCategories *c, const char *text, bool add)
 {
-	uint64		key = hash_bytes_extended((const unsigned char *) text, strlen(text), 0);
+	return MlpCategoryCodeBytes(c, text, strlen(text), add);
+}
+
+/*
+ * MlpCategoryCode of len bytes that need not end in a NUL: the text of a
+ * text or varchar value straight from its datum, without a copy.
+ */
+int
+MlpCategoryCodeBytes(MlpCategories *c, const char *text, size_t len, bool add)
+{
+	uint64		key = hash_bytes_extended((const unsigned char *) text, len, 0);
 	bool		found;
 	struct
 	{
@@ -259,11 +270,11 @@ MlpCategoryCode(MlpCategories *c, const char *text, bool add)
 	if (e == NULL)
 		return -2;
 	/* two texts with one 64-bit hash would share a code: refuse, never merge */
-	if (found && strcmp(c->text[e->code], text) != 0)
+	if (found && (strncmp(c->text[e->code], text, len) != 0 || c->text[e->code][len] != '\0'))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("categories \"%s\" and \"%s\" have the same 64-bit hash",
-						c->text[e->code], text),
+						c->text[e->code], pnstrdup(text, len)),
 				 errhint("Map one of them to another value in a source query.")));
 	if (!found)
 	{
@@ -276,7 +287,9 @@ MlpCategoryCode(MlpCategories *c, const char *text, bool add)
 			c->ntrain = repalloc(c->ntrain, sizeof(int64) * c->cap);
 		}
 		e->code = c->n;
-		c->text[c->n] = MemoryContextStrdup(cxt, text);
+		c->text[c->n] = MemoryContextAlloc(cxt, len + 1);
+		memcpy(c->text[c->n], text, len);
+		c->text[c->n][len] = '\0';
 		c->ntrain[c->n] = 0;
 		c->n++;
 	}
@@ -1138,9 +1151,21 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 		if (cols->kind[j] == MLP_NUM_CATEGORY)
 		{
 			/* the category's code; NULL is a category of its own (-1) */
-			m->data[(Size) j * m->cap + i] = isnull[a] ? -1 :
-				MlpCategoryCode(sink->cats[j],
-								MlpCategoryText(cols->outfunc[j], values[a]), true);
+			if (isnull[a])
+				m->data[(Size) j * m->cap + i] = -1;
+			else if (cols->outfunc[j] == F_TEXTOUT || cols->outfunc[j] == F_VARCHAROUT)
+			{
+				/* text and varchar: their bytes are their text */
+				struct varlena *v = (struct varlena *) PG_DETOAST_DATUM_PACKED(values[a]);
+
+				m->data[(Size) j * m->cap + i] =
+					MlpCategoryCodeBytes(sink->cats[j], VARDATA_ANY(v),
+										 VARSIZE_ANY_EXHDR(v), true);
+			}
+			else
+				m->data[(Size) j * m->cap + i] =
+					MlpCategoryCode(sink->cats[j],
+									MlpCategoryText(cols->outfunc[j], values[a]), true);
 			continue;
 		}
 		if (isnull[a])
@@ -1285,6 +1310,36 @@ MlpRunSource(const char *query, DestReceiver *dest)
 }
 
 /*
+ * How many rows a source named by a table will give, from the planner's
+ * statistics (a little more, so that one allocation usually holds them);
+ * INITIAL_ROWS for queries and tables never analysed.  Growing the matrix
+ * by doubling costs copies and page faults that one right size avoids.
+ */
+static int64
+ExpectedRows(const char *source)
+{
+	Oid			relid;
+	HeapTuple	tup;
+	double		reltuples = -1;
+
+	if (LooksLikeQuery(source))
+		return INITIAL_ROWS;
+	relid = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(source)),
+							 NoLock, true);
+	if (!OidIsValid(relid))
+		return INITIAL_ROWS;
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (HeapTupleIsValid(tup))
+	{
+		reltuples = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+		ReleaseSysCache(tup);
+	}
+	if (!(reltuples > 0) || reltuples > 1e9)
+		return INITIAL_ROWS;
+	return (int64) (reltuples * 1.02) + INITIAL_ROWS;
+}
+
+/*
  * Load a source into a dataset allocated in the current memory context,
  * through SPI with our receiver.  NULLs are counted during the scan and
  * reported per column at the end.
@@ -1306,7 +1361,7 @@ MlpLoadSource(const MlpSourceSpec *spec, int64 seed, uint64 threshold)
 	r->cxt = CurrentMemoryContext;
 	r->seed = seed;
 	r->threshold = threshold;
-	r->expected_rows = INITIAL_ROWS;
+	r->expected_rows = ExpectedRows(spec->source);
 
 	MlpRunSource(ds->query, (DestReceiver *) r);
 	if (!r->started)

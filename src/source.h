@@ -217,6 +217,7 @@ extern bool MlpIsCategoryType(Oid typid);
 extern char *MlpCategoryText(Oid outfunc, Datum value);
 extern void MlpHugePageHint(void *ptr, Size len);
 extern int	MlpCategoryCode(MlpCategories *c, const char *text, bool add);
+extern int	MlpCategoryCodeBytes(MlpCategories *c, const char *text, size_t len, bool add);
 extern char *MlpSourceQuery(const char *source);
 extern MlpDataset *MlpLoadSource(const MlpSourceSpec *spec, int64 seed,
 								 uint64 threshold);

@@ -115,13 +115,16 @@ typedef struct TrainRows
 /*
  * One-hot encode the categorical features of loaded rows: the kept
  * categories come from the training rows; the matrix, the column plan and
- * the column ranges are replaced by the encoded ones.
+ * the column ranges are replaced by the encoded ones.  With compact, one-hot
+ * groups stay a column of codes each (see MlpPart).
  */
 static void
-EncodeRows(TrainRows *rows, MlpDataset *ds)
+EncodeRows(TrainRows *rows, MlpDataset *ds, bool compact)
 {
 	MlpEncoding *enc = MlpFitEncoding(ds);
 	MlpMatrix	out;
+	int		   *colmap = NULL;
+	int		   *group_col = NULL;
 	MlpColumns *cols = &rows->cols;
 	int			nf = enc->nfeatures;
 	int64	   *nnull = palloc0(sizeof(int64) * (nf + 1));
@@ -160,7 +163,16 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 				 errmsg("the encoded data would have %d features; the limit is %d",
 						nf, MLP_MAX_FEATURES),
 				 errhint("Lower max_categories in preprocess, or leave columns out.")));
-	MlpEncodeMatrix(enc, ds, &out);
+	for (int i = 0; compact && i < enc->ninputs; i++)
+		if (enc->inputs[i].categorical)
+		{
+			colmap = palloc(sizeof(int) * (nf + 1));
+			group_col = palloc(sizeof(int) * enc->ninputs);
+			break;
+		}
+	MlpEncodeMatrix(enc, ds, &out, colmap, group_col);
+	rows->part.colmap = colmap;
+	rows->part.group_col = group_col;
 	rows->unseen_train = palloc0(sizeof(int64) * enc->ninputs);
 	rows->unseen_test = palloc0(sizeof(int64) * enc->ninputs);
 	MlpCountUnseen(enc, ds, rows->unseen_train, rows->unseen_test);
@@ -199,7 +211,7 @@ EncodeRows(TrainRows *rows, MlpDataset *ds)
 				 (enc->inputs[i].kind == MLP_INPUT_ORDINAL || enc->inputs[i].array) &&
 				 f < enc->inputs[i].first + enc->inputs[i].width; f++)
 			{
-				const double *c = MLP_COL(&out, f);
+				const double *c = MLP_COL(&out, colmap ? colmap[f] : f);
 				int64		n = 0;
 
 				CHECK_FOR_INTERRUPTS();
@@ -288,7 +300,8 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
 			   ds->nnull, ds->min, ds->max);
 	rows->sum.dropped = ds->dropped;
 	if (ds->cols.any_encoded)
-		EncodeRows(rows, ds);
+		EncodeRows(rows, ds, eng->poly_columns == NIL && eng->inter_columns == NIL &&
+				   eng->select == MLP_SELECT_NONE);
 }
 
 /* MlpResidualFn over the training rows, wherever they are. */
@@ -362,7 +375,7 @@ CompareDoubles(const void *a, const void *b)
 static double *
 SortedTrainValues(const MlpPart *part, int j, int64 *n)
 {
-	const double *c = MLP_COL(&part->m, j);
+	const double *c = PartCol(part, j);
 	double	   *v = MemoryContextAllocExtended(CurrentMemoryContext,
 											   sizeof(double) * Max(part->m.nrows, 1),
 											   MCXT_ALLOC_HUGE);
@@ -521,7 +534,7 @@ AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit
 	char	  **types;
 	int		   *impute;
 
-	Assert(rows->par == NULL);
+	Assert(rows->par == NULL && rows->part.colmap == NULL);
 	if (p2 > MLP_MAX_FEATURES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -927,7 +940,7 @@ SelectFeatures(TrainRows *rows, const MlpEngineer *eng, const double *rawvar,
 	MlpPrep    *fp = palloc0(sizeof(MlpPrep));
 	double	   *center = palloc(sizeof(double) * (k + 1));
 
-	Assert(rows->par == NULL);
+	Assert(rows->par == NULL && rows->part.colmap == NULL);
 	if (k >= p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
