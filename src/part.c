@@ -525,17 +525,23 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 		else
 			for (int d = 0; d < nd; d++)
 				x[dense[d]] = col[dense[d]][i];
-		/* one-hot features are 0 or 1, never centred or scaled */
+		/* one-hot features are 0 or 1, never centred or scaled: set, then reset */
 		for (int g = 0; part->colmap && g < part->ngroups; g++)
 		{
 			double		code = MLP_AT(m, i, part->group_col[g]);
 
-			memset(x + part->group_first[g], 0, sizeof(double) * part->group_width[g]);
 			if (code >= 0)
 				x[part->group_first[g] + (int) code] = 1.0;
 		}
 		RegMetricsAccum(part->is_test[i] ? test_met : train_met,
 						target[i], est->predict(state, x));
+		for (int g = 0; part->colmap && g < part->ngroups; g++)
+		{
+			double		code = MLP_AT(m, i, part->group_col[g]);
+
+			if (code >= 0)
+				x[part->group_first[g] + (int) code] = 0.0;
+		}
 	}
 	pfree(x);
 	pfree(col);

@@ -251,6 +251,49 @@ MlpCategoryCode(MlpCategories *c, const char *text, bool add)
 	return MlpCategoryCodeBytes(c, text, strlen(text), add);
 }
 
+/* Double the slots of a category dictionary and place every code again. */
+static void
+GrowCategorySlots(MlpCategories *c)
+{
+	MemoryContext cxt = GetMemoryChunkContext(c->text);
+	int			nslots = c->nslots * 2;
+	int			mask = nslots - 1;
+
+	pfree(c->slot_key);
+	pfree(c->slot_code);
+	c->slot_key = MemoryContextAlloc(cxt, sizeof(uint64) * nslots);
+	c->slot_code = MemoryContextAlloc(cxt, sizeof(int) * nslots);
+	memset(c->slot_code, -1, sizeof(int) * nslots);
+	c->nslots = nslots;
+	for (int code = 0; code < c->n; code++)
+	{
+		int			i = (int) (c->key[code] & mask);
+
+		while (c->slot_code[i] >= 0)
+			i = (i + 1) & mask;
+		c->slot_key[i] = c->key[code];
+		c->slot_code[i] = code;
+	}
+}
+
+/* An empty category dictionary in the current memory context. */
+MlpCategories *
+MlpCategoriesNew(void)
+{
+	MlpCategories *c = palloc0(sizeof(MlpCategories));
+
+	c->nslots = 64;
+	c->slot_key = palloc(sizeof(uint64) * c->nslots);
+	c->slot_code = palloc(sizeof(int) * c->nslots);
+	memset(c->slot_code, -1, sizeof(int) * c->nslots);
+	c->cap = 16;
+	c->text = palloc(sizeof(char *) * c->cap);
+	c->ntrain = palloc(sizeof(int64) * c->cap);
+	c->len = palloc(sizeof(int) * c->cap);
+	c->key = palloc(sizeof(uint64) * c->cap);
+	return c;
+}
+
 /*
  * MlpCategoryCode of len bytes that need not end in a NUL: the text of a
  * text or varchar value straight from its datum, without a copy.
@@ -259,24 +302,26 @@ int
 MlpCategoryCodeBytes(MlpCategories *c, const char *text, size_t len, bool add)
 {
 	uint64		key = hash_bytes_extended((const unsigned char *) text, len, 0);
-	bool		found;
-	struct
-	{
-		uint64		key;
-		int			code;
-	}		   *e;
+	int			mask = c->nslots - 1;
+	int			i = (int) (key & mask);
+	int			code;
 
-	e = hash_search(c->byhash, &key, add ? HASH_ENTER : HASH_FIND, &found);
-	if (e == NULL)
+	/* linear probing; the slots are at most half full */
+	while ((code = c->slot_code[i]) >= 0 && c->slot_key[i] != key)
+		i = (i + 1) & mask;
+	if (code >= 0)
+	{
+		/* two texts with one 64-bit hash would share a code: refuse, never merge */
+		if ((size_t) c->len[code] != len || memcmp(c->text[code], text, len) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("categories \"%s\" and \"%s\" have the same 64-bit hash",
+							c->text[code], pnstrdup(text, len)),
+					 errhint("Map one of them to another value in a source query.")));
+		return code;
+	}
+	if (!add)
 		return -2;
-	/* two texts with one 64-bit hash would share a code: refuse, never merge */
-	if (found && (strncmp(c->text[e->code], text, len) != 0 || c->text[e->code][len] != '\0'))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("categories \"%s\" and \"%s\" have the same 64-bit hash",
-						c->text[e->code], pnstrdup(text, len)),
-				 errhint("Map one of them to another value in a source query.")));
-	if (!found)
 	{
 		MemoryContext cxt = GetMemoryChunkContext(c->text);
 
@@ -285,15 +330,22 @@ MlpCategoryCodeBytes(MlpCategories *c, const char *text, size_t len, bool add)
 			c->cap *= 2;
 			c->text = repalloc(c->text, sizeof(char *) * c->cap);
 			c->ntrain = repalloc(c->ntrain, sizeof(int64) * c->cap);
+			c->len = repalloc(c->len, sizeof(int) * c->cap);
+			c->key = repalloc(c->key, sizeof(uint64) * c->cap);
 		}
-		e->code = c->n;
-		c->text[c->n] = MemoryContextAlloc(cxt, len + 1);
-		memcpy(c->text[c->n], text, len);
-		c->text[c->n][len] = '\0';
-		c->ntrain[c->n] = 0;
-		c->n++;
+		code = c->n++;
+		c->text[code] = MemoryContextAlloc(cxt, len + 1);
+		memcpy(c->text[code], text, len);
+		c->text[code][len] = '\0';
+		c->len[code] = (int) len;
+		c->key[code] = key;
+		c->ntrain[code] = 0;
+		c->slot_key[i] = key;
+		c->slot_code[i] = code;
+		if (c->n * 2 > c->nslots)
+			GrowCategorySlots(c);
 	}
-	return e->code;
+	return code;
 }
 
 /* Refuse anything but one SELECT (no data-modifying WITH either). */
@@ -909,17 +961,8 @@ MlpSinkInit(MlpRowSink *sink, const MlpColumns *cols, int64 expected_rows,
 	for (int j = 0; j < cols->ncols; j++)
 		if (cols->kind[j] == MLP_NUM_CATEGORY)
 		{
-			MlpCategories *c = palloc0(sizeof(MlpCategories));
-			HASHCTL		ctl;
+			MlpCategories *c = MlpCategoriesNew();
 
-			ctl.keysize = sizeof(uint64);
-			ctl.entrysize = sizeof(uint64) * 2;
-			ctl.hcxt = CurrentMemoryContext;
-			c->byhash = hash_create("mlpipe categories", 64, &ctl,
-									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-			c->cap = 16;
-			c->text = palloc(sizeof(char *) * c->cap);
-			c->ntrain = palloc(sizeof(int64) * c->cap);
 			sink->cats[j] = c;
 		}
 }

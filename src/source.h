@@ -180,10 +180,15 @@ typedef struct MlpRowSink
  */
 typedef struct MlpCategories
 {
-	struct HTAB *byhash;		/* 64-bit hash of the text -> code */
+	/* open addressing: the 64-bit hash of the text -> code (-1: empty) */
+	uint64	   *slot_key;
+	int		   *slot_code;
+	int			nslots;			/* a power of 2, at least twice n */
 	int			n;
 	int			cap;
 	char	  **text;			/* by code */
+	int		   *len;			/* by code: strlen(text) */
+	uint64	   *key;			/* by code: its hash */
 	int64	   *ntrain;			/* by code */
 	int64		null_train;
 } MlpCategories;
@@ -216,6 +221,7 @@ extern int	MlpArrayElements(Datum d, MlpNumKind kind, const char *name, int len,
 extern bool MlpIsCategoryType(Oid typid);
 extern char *MlpCategoryText(Oid outfunc, Datum value);
 extern void MlpHugePageHint(void *ptr, Size len);
+extern MlpCategories *MlpCategoriesNew(void);
 extern int	MlpCategoryCode(MlpCategories *c, const char *text, bool add);
 extern int	MlpCategoryCodeBytes(MlpCategories *c, const char *text, size_t len, bool add);
 extern char *MlpSourceQuery(const char *source);

@@ -168,11 +168,20 @@ static double
 LinearPredict(const void *state, const double *x)
 {
 	const LinearState *s = state;
-	double		y = s->intercept;
+	double		a[4] = {0, 0, 0, 0};
+	int			j = 0;
 
-	for (int j = 0; j < s->p; j++)
-		y += s->coef[j] * x[j];
-	return y;
+	/* four independent sums: the loop vectorises, the order is fixed */
+	for (; j + 4 <= s->p; j += 4)
+	{
+		a[0] += s->coef[j] * x[j];
+		a[1] += s->coef[j + 1] * x[j + 1];
+		a[2] += s->coef[j + 2] * x[j + 2];
+		a[3] += s->coef[j + 3] * x[j + 3];
+	}
+	for (; j < s->p; j++)
+		a[j & 3] += s->coef[j] * x[j];
+	return s->intercept + ((a[0] + a[1]) + (a[2] + a[3]));
 }
 
 /* Payload: u32 p, f64 intercept, f64 coef[p]. */
