@@ -15,8 +15,10 @@
  * Every input is copied into an exactly-sized malloc'd buffer, and every
  * section of an accepted one into its own, so that AddressSanitizer reports
  * any overread; every accepted model is walked through the cursor API with
- * the checks src/model.c and src/algo/linear.c make (all but the newest
- * encoding kinds and bucketize: see WalkEncoding and WalkTransforms).
+ * the checks src/model.c and src/algo/linear.c make, every input kind of
+ * the encoding block (numeric, one-hot, date parts, ordinal, target, hash,
+ * array) and every transform (log1p, clip, bucketize with its edges)
+ * included.
  *
  *	  format_fuzz [ITERATIONS [SEED]]	(defaults 200000 and 0x6d6c7069706531)
  *
@@ -39,13 +41,13 @@
 #define DEFAULT_SEED		UINT64_C(0x6d6c7069706531)
 #define WORK_CAP			4096	/* largest mutated input */
 #define MAX_REASONS			48
-#define MAX_FIELDS			160
+#define MAX_FIELDS			256
 
 /* the feature section's optional blocks, in model.c's order, by first byte */
 #define PREP_MARKER			0x50	/* 'P': NULL handling, centre, scale */
 #define POLY_MARKER			0x4D	/* 'M': products of base features */
 #define ENC_MARKER			0x43	/* 'C': input columns and their features */
-#define TRANSFORM_MARKER	0x54	/* 'T': log1p or clip per feature */
+#define TRANSFORM_MARKER	0x54	/* 'T': log1p, clip or bucketize per feature */
 #define SELECT_MARKER		0x53	/* 'S': the features the estimator sees */
 
 /* model.c's limits and codes (poly.h, prep.h, encode.h) */
@@ -54,12 +56,23 @@
 #define PREP_ERROR			0	/* impute: 0 error, 1 fill, 2 dropped */
 #define PREP_FILL			1
 #define PREP_DROP			2
-#define TRANSFORM_CLIP		2	/* transform: 0 none, 1 log1p, 2 clip */
+#define TRANSFORM_LOG1P		1	/* transform: 0 none, 1 log1p, 2 clip, */
+#define TRANSFORM_CLIP		2	/* 3 bucketize */
+#define TRANSFORM_BUCKETIZE	3
+#define BUCKETIZE_MAX_BINS	1000	/* edges: 2 .. bins + 1 */
 #define INPUT_NUMERIC		0	/* input kinds */
 #define INPUT_CATEGORY		1
 #define INPUT_DATE			2	/* 2 .. 4: date, timestamp, timestamptz */
 #define INPUT_TIMESTAMPTZ	4
-#define INPUT_KIND_MAX		INPUT_TIMESTAMPTZ
+#define INPUT_ORDINAL		5	/* a category's rank by text */
+#define INPUT_TARGET		6	/* a category's target value */
+#define INPUT_HASH			7	/* one-hot over hash buckets */
+#define INPUT_ARRAY			8	/* a feature per element */
+#define INPUT_KIND_MAX		INPUT_ARRAY
+#define IS_DATE(kind)		((kind) >= INPUT_DATE && (kind) <= INPUT_TIMESTAMPTZ)
+#define MAX_CATEGORIES_LIMIT 1000	/* ordinal and target categories */
+#define HASH_MAX_BUCKETS	1000
+#define MAX_ARRAY_LENGTH	4000
 #define DATE_PARTS_ALL		0x3F
 #define DATE_NPARTS			6
 
@@ -87,6 +100,8 @@ typedef struct WalkInfo
 	uint32_t	nterms;			/* products: 0 without an 'M' block */
 	uint32_t	ninputs;		/* input columns: 0 without a 'C' block */
 	uint32_t	nselected;		/* 0 without an 'S' block */
+	uint32_t	kinds;			/* input kinds seen, a bit each */
+	uint32_t	nbucketized;	/* bucketized features, edges walked */
 	bool		prep;			/* a 'P' block */
 	bool		transform;		/* a 'T' block */
 } WalkInfo;
@@ -456,12 +471,119 @@ WalkPoly(FeatWalk *fw)
 	return NULL;
 }
 
+/* strcmp's order of two NUL-free strings (what CopyStr gives model.c). */
+static int
+CompareText(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	int			r = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (r != 0)
+		return r;
+	return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
+/* Is feature j named "input[index]", as encode.c names an array's elements? */
+static bool
+ArrayNameMatches(const FeatWalk *fw, uint32_t j, const char *input,
+				 uint32_t input_len, uint32_t index)
+{
+	const char *s = fw->name[j];
+	uint32_t	n = fw->name_len[j];
+	size_t		pos = 0;
+	char		num[16];
+	int			nlen = snprintf(num, sizeof(num), "[%u]", index);
+
+	return MatchPiece(s, n, &pos, input, input_len) &&
+		MatchPiece(s, n, &pos, num, (size_t) nlen) &&
+		pos == n;
+}
+
+/*
+ * model.c's ReadHashInput: u32 buckets (2 .. 1000), u32 kept (<= buckets),
+ * the kept bucket ids strictly ascending below the count, u8 has NULL; the
+ * width (kept + NULL) is not 0.
+ */
+static const char *
+WalkHashInput(MlpCursor *c, uint32_t *width)
+{
+	uint32_t	nb;
+	uint32_t	nk;
+	uint32_t	prev = 0;
+	uint8_t		isnull;
+
+	if (!mlp_get_u32(c, &nb) || nb < 2 || nb > HASH_MAX_BUCKETS ||
+		!mlp_get_u32(c, &nk) || nk > nb)
+		return "feature section has a bad encoding block";
+	for (uint32_t k = 0; k < nk; k++)
+	{
+		uint32_t	b;
+
+		if (!mlp_get_u32(c, &b) || b >= nb || (k > 0 && b <= prev))
+			return "feature section has a bad encoding block";
+		prev = b;
+	}
+	if (!mlp_get_u8(c, &isnull) || isnull > 1)
+		return "feature section has a bad encoding block";
+	*width = nk + isnull;
+	if (*width == 0)
+		return "feature section has a bad encoding block";
+	return NULL;
+}
+
+/*
+ * model.c's ReadRankedInput: u32 categories (1 .. 1000, their minimal
+ * size there), each category's text in strictly ascending strcmp order and,
+ * for a target input, its finite f64 value after it; a target input then
+ * adds u8 has NULL, finite f64 NULL value and finite f64 default value.
+ */
+static const char *
+WalkRankedInput(MlpCursor *c, bool target)
+{
+	uint32_t	ncat;
+	const char *prev = NULL;
+	uint32_t	prev_len = 0;
+
+	if (!mlp_get_u32(c, &ncat) || ncat == 0 || ncat > MAX_CATEGORIES_LIMIT ||
+		c->len - c->pos < (size_t) ncat * (target ? 12 : 4))
+		return "feature section has a bad encoding block";
+	for (uint32_t k = 0; k < ncat; k++)
+	{
+		const char *cat;
+		uint32_t	cat_len;
+		double		value;
+
+		if (!mlp_get_str(c, &cat, &cat_len))
+			return "a name is truncated";
+		TouchString(cat, cat_len);
+		if ((k > 0 && CompareText(prev, prev_len, cat, cat_len) >= 0) ||
+			(target && (!mlp_get_f64(c, &value) || !isfinite(value))))
+			return "feature section has a bad encoding block";
+		prev = cat;
+		prev_len = cat_len;
+	}
+	if (target)
+	{
+		uint8_t		isnull;
+		double		null_value;
+		double		default_value;
+
+		if (!mlp_get_u8(c, &isnull) || isnull > 1 ||
+			!mlp_get_f64(c, &null_value) || !isfinite(null_value) ||
+			!mlp_get_f64(c, &default_value) || !isfinite(default_value))
+			return "feature section has a bad encoding block";
+	}
+	return NULL;
+}
+
 /*
  * model.c's ReadEncoding: 'C', u32 ni (1 .. nbase), then the input columns,
- * whose widths must add up to nbase; names, date parts, one-hot steps and
- * the products' factors (numeric ones only) are checked as model.c does.
- * Input kinds above 4 (ordinal, target, hash) are not mirrored yet: the walk
- * refuses them where model.c reads on.
+ * whose widths must add up to nbase: a numeric, ordinal or target input is
+ * one feature named like it; a one-hot or hash input's features have no
+ * NULL handling, centre 0 and scale 1; an array's elements and a date's
+ * parts are named after it and share its NULL handling; the products'
+ * factors are numeric inputs' features.  The fields each kind adds come in
+ * model.c's order: an array's length, a hash input's buckets, an ordinal or
+ * target input's categories, a date's parts, a one-hot input's categories.
  */
 static const char *
 WalkEncoding(FeatWalk *fw)
@@ -471,6 +593,7 @@ WalkEncoding(FeatWalk *fw)
 	uint32_t	first = 0;
 	uint8_t		marker;
 	uint32_t	ni;
+	const char *why;
 
 	if (!mlp_get_u8(c, &marker) || marker != ENC_MARKER ||
 		!mlp_get_u32(c, &ni) || ni == 0 || ni > nbase)
@@ -492,7 +615,22 @@ WalkEncoding(FeatWalk *fw)
 		TouchString(name, name_len);
 		if (!mlp_get_u8(c, &kind) || kind > INPUT_KIND_MAX)
 			return "feature section has a bad encoding block";
-		if (kind >= INPUT_DATE)
+		if (kind == INPUT_ARRAY)
+		{
+			if (!mlp_get_u32(c, &width) || width == 0 || width > MAX_ARRAY_LENGTH)
+				return "feature section has a bad encoding block";
+		}
+		if (kind == INPUT_HASH)
+		{
+			if ((why = WalkHashInput(c, &width)) != NULL)
+				return why;
+		}
+		else if (kind == INPUT_ORDINAL || kind == INPUT_TARGET)
+		{
+			if ((why = WalkRankedInput(c, kind == INPUT_TARGET)) != NULL)
+				return why;
+		}
+		if (IS_DATE(kind))
 		{
 			if (!mlp_get_u8(c, &parts) || parts == 0 ||
 				(parts & ~DATE_PARTS_ALL) != 0)
@@ -530,11 +668,16 @@ WalkEncoding(FeatWalk *fw)
 		}
 		if (width > nbase - first)
 			return "encoding does not match the features";
-		if (kind == INPUT_NUMERIC &&
+		if ((kind == INPUT_NUMERIC || kind == INPUT_ORDINAL || kind == INPUT_TARGET) &&
 			(name_len != fw->name_len[first] ||
 			 memcmp(name, fw->name[first], name_len) != 0))
 			return "encoding does not match the features";
-		if (kind >= INPUT_DATE)
+		/* an array's elements are named after it and share its NULL handling */
+		for (uint32_t k = 0; kind == INPUT_ARRAY && k < width; k++)
+			if (!ArrayNameMatches(fw, first + k, name, name_len, k + 1) ||
+				(fw->impute != NULL && fw->impute[first + k] != fw->impute[first]))
+				return "encoding does not match the features";
+		if (IS_DATE(kind))
 		{
 			uint32_t	k = first;
 
@@ -549,7 +692,8 @@ WalkEncoding(FeatWalk *fw)
 				k++;
 			}
 		}
-		if (kind == INPUT_CATEGORY && fw->impute != NULL)
+		/* one-hot features (categorical and hash inputs) are 0 or 1 */
+		if ((kind == INPUT_CATEGORY || kind == INPUT_HASH) && fw->impute != NULL)
 		{
 			for (uint32_t k = first; k < first + width; k++)
 				if (fw->impute[k] != PREP_ERROR || fw->center[k] != 0 ||
@@ -558,6 +702,7 @@ WalkEncoding(FeatWalk *fw)
 		}
 		for (uint32_t k = 0; k < width; k++)
 			fw->input_kind[first + k] = kind;
+		fw->info.kinds |= UINT32_C(1) << kind;
 		first += width;
 	}
 	if (first != nbase)
@@ -570,9 +715,37 @@ WalkEncoding(FeatWalk *fw)
 }
 
 /*
+ * model.c's ReadEdges: a bucketized feature's u32 edge count (2 .. bins +
+ * 1, all there) and its f64 edges, finite and strictly ascending.
+ */
+static const char *
+WalkEdges(MlpCursor *c)
+{
+	uint32_t	ne;
+	double		prev = 0;
+
+	if (!mlp_get_u32(c, &ne) || ne < 2 || ne > BUCKETIZE_MAX_BINS + 1 ||
+		c->len - c->pos < (size_t) ne * 8)
+		return "feature section has a bad transform block";
+	for (uint32_t e = 0; e < ne; e++)
+	{
+		double		edge;
+
+		if (!mlp_get_f64(c, &edge))
+			Fail("bucketize edges read past their checked length");
+		if (!isfinite(edge) || (e > 0 && !(edge > prev)))
+			return "feature section has invalid transform values";
+		prev = edge;
+	}
+	return NULL;
+}
+
+/*
  * model.c's ReadTransforms: 'T' after a 'P' block, then u8 transform, f64
- * lo, f64 hi per feature; none on a product or a non-numeric input's feature.
- * Bucketize (3, with its bin edges) is not mirrored yet: the walk refuses it.
+ * lo, f64 hi per feature, a bucketized one's edges after them; none on a
+ * product, and only on numeric and array inputs' features.  The block's
+ * length is checked for the triples alone, so a read may fail only once
+ * edges have been read.
  */
 static const char *
 WalkTransforms(FeatWalk *fw)
@@ -581,6 +754,7 @@ WalkTransforms(FeatWalk *fw)
 	uint32_t	nf = fw->info.nf;
 	uint32_t	nbase = fw->info.nbase;
 	uint8_t		marker;
+	const char *why;
 
 	if (fw->impute == NULL || !mlp_get_u8(c, &marker) ||
 		marker != TRANSFORM_MARKER || c->len - c->pos < (size_t) nf * 17)
@@ -593,12 +767,22 @@ WalkTransforms(FeatWalk *fw)
 		double		hi;
 
 		if (!mlp_get_u8(c, &kind) || !mlp_get_f64(c, &lo) || !mlp_get_f64(c, &hi))
-			Fail("transform block read past its checked length");
-		if (kind > TRANSFORM_CLIP ||
+		{
+			if (fw->info.nbucketized == 0)
+				Fail("transform block read past its checked length");
+			return "feature section has a bad transform block";
+		}
+		if (kind == TRANSFORM_BUCKETIZE)
+		{
+			if ((why = WalkEdges(c)) != NULL)
+				return why;
+			fw->info.nbucketized++;
+		}
+		if (kind > TRANSFORM_BUCKETIZE ||
 			(kind == TRANSFORM_CLIP && !(isfinite(lo) && isfinite(hi) && lo < hi)) ||
 			(kind != 0 && fw->info.nterms > 0 && j >= nbase) ||
 			(kind != 0 && fw->input_kind != NULL && j < nbase &&
-			 fw->input_kind[j] != INPUT_NUMERIC))
+			 fw->input_kind[j] != INPUT_NUMERIC && fw->input_kind[j] != INPUT_ARRAY))
 			return "feature section has invalid transform values";
 	}
 	return NULL;
@@ -957,6 +1141,8 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 
 #define SEED_MAX_FEATURES	12
 #define SEED_MAX_INPUTS		8
+#define SEED_MAX_CATS		4	/* categories or buckets written, at most */
+#define SEED_MAX_EDGES		6	/* bucketize edges written, at most */
 #define SEED_MAX_BLOCKS		5
 
 /* a u8/u16/u32 field of a seed model, for targeted mutations */
@@ -980,14 +1166,24 @@ typedef struct Layout
 	int			nf64s;
 } Layout;
 
-/* one input column of a seed model's encoding block */
+/*
+ * one input column of a seed model's encoding block; a count is written as
+ * given, and after it at most SEED_MAX_CATS of the items it counts (the
+ * categories only up to the first NULL), so a broken seed may say more
+ */
 typedef struct SeedInput
 {
 	const char *name;
 	uint8_t		kind;			/* INPUT_* */
 	uint8_t		parts;			/* a date's parts kept */
-	uint32_t	ncat;			/* a categorical one's kept categories */
-	const char *cats[4];
+	uint32_t	ncat;			/* kept categories, or a hash input's buckets */
+	const char *cats[SEED_MAX_CATS];	/* one-hot, ordinal, target */
+	double		tvalue[SEED_MAX_CATS];	/* target: a value per category */
+	double		null_value;		/* target */
+	double		default_value;	/* target */
+	uint32_t	nbuckets;		/* hash: the bucket count */
+	uint32_t	buckets[SEED_MAX_CATS]; /* hash: the kept ones */
+	uint32_t	length;			/* array: its elements */
 	uint8_t		other;
 	uint8_t		isnull;
 } SeedInput;
@@ -1009,10 +1205,12 @@ typedef struct SeedSpec
 	uint32_t	factor[SEED_MAX_FEATURES][MAX_DEGREE];
 	uint32_t	ninputs;		/* a 'C' block when positive */
 	SeedInput	inputs[SEED_MAX_INPUTS];
-	bool		transform;		/* a 'T' block of the next three */
+	bool		transform;		/* a 'T' block of the next five */
 	uint8_t		tkind[SEED_MAX_FEATURES];
 	double		lo[SEED_MAX_FEATURES];
 	double		hi[SEED_MAX_FEATURES];
+	uint32_t	nedges[SEED_MAX_FEATURES];	/* bucketize: written as given, */
+	double		edges[SEED_MAX_FEATURES][SEED_MAX_EDGES];	/* these after */
 	uint32_t	nselected;		/* an 'S' block when positive */
 	uint32_t	selected[SEED_MAX_FEATURES];
 	bool		est_all;		/* estimator sized for nf even with an 'S' block */
@@ -1023,9 +1221,12 @@ typedef struct SeedSpec
  * The corpus.  The first is the plain model every exhaustive phase uses;
  * the others carry the optional blocks, each valid the way model.c checks
  * it: products after the base features and named after their factors,
- * one-hot features with no NULL handling, centre 0 and scale 1, date parts
- * named "input:part", transforms only on numeric inputs, selections
- * ascending and the estimator sized for them.
+ * one-hot and hashed one-hot features with no NULL handling, centre 0 and
+ * scale 1, date parts named "input:part" and array elements "input[i]",
+ * ordinal and target inputs named like their feature with categories in
+ * ascending order, transforms only on numeric and array inputs (bucketize
+ * with ascending edges), selections ascending and the estimator sized for
+ * them.
  */
 static const SeedSpec seed_specs[] = {
 	{
@@ -1158,6 +1359,96 @@ static const SeedSpec seed_specs[] = {
 		.nselected = 1,
 		.selected = {3},
 		.coef = {-0.25}
+	},
+	{
+		.label = "P+C+T+S ordinal/target/hash/array",
+		.nf = 10,
+		.names = {"grade", "city", "tag#2", "tag#7", "tag#13", "tag IS NULL",
+		"v[1]", "v[2]", "v[3]", "x"},
+		.types = {"ordinal", "target mean", "hashed one-hot", "hashed one-hot",
+			"hashed one-hot", "one-hot", "array element", "array element",
+		"array element", "numeric"},
+		.prep = true,
+		.impute = {PREP_FILL, PREP_ERROR, 0, 0, 0, 0, PREP_DROP, PREP_DROP,
+		PREP_DROP, PREP_FILL},
+		.fill = {1, 0, 0, 0, 0, 0, 0, 0, 0, 2},
+		.center = {1, 0.9, 0, 0, 0, 0, -0.5, 0.25, 3, 1.5},
+		.scale = {0.8, 1.25, 1, 1, 1, 1, 2, 0.5, 1.5, 1},
+		.ninputs = 5,
+		.inputs = {
+			{.name = "grade", .kind = INPUT_ORDINAL, .ncat = 3, .cats = {"A", "B", "C"}},
+			{.name = "city", .kind = INPUT_TARGET, .ncat = 3,
+				.cats = {"berlin", "oslo", "paris"}, .tvalue = {1.5, -0.25, 3},
+			.isnull = 1, .null_value = 0.5, .default_value = 0.75},
+			{.name = "tag", .kind = INPUT_HASH, .nbuckets = 16, .ncat = 3,
+			.buckets = {2, 7, 13}, .isnull = 1},
+			{.name = "v", .kind = INPUT_ARRAY, .length = 3},
+			{.name = "x", .kind = INPUT_NUMERIC}
+		},
+		.transform = true,
+		.tkind = {0, 0, 0, 0, 0, 0, TRANSFORM_CLIP, TRANSFORM_BUCKETIZE,
+		TRANSFORM_LOG1P, TRANSFORM_BUCKETIZE},
+		.lo = {0, 0, 0, 0, 0, 0, -1},
+		.hi = {0, 0, 0, 0, 0, 0, 1},
+		.nedges = {[7] = 3,[9] = 5},
+		.edges = {[7] = {0, 0.5, 1},[9] = {-10, -1, 0, 2.5, 10}},
+		.nselected = 6,
+		.selected = {0, 1, 3, 6, 7, 9},
+		.coef = {0.5, -0.75, 1, 2, -2, 0.125}
+	},
+	{
+		.label = "P+M+C+T hash/ordinal/target/array",
+		.nf = 10,
+		.names = {"a", "h#0", "h#1", "h2 IS NULL", "o", "t", "arr[1]", "b",
+		"a^2", "a*b"},
+		.types = {"integer", "hashed one-hot", "hashed one-hot", "one-hot",
+			"ordinal", "target mean", "array element", "real",
+		"double precision", "double precision"},
+		.prep = true,
+		.impute = {PREP_FILL, 0, 0, 0, PREP_FILL, PREP_FILL, PREP_FILL, PREP_ERROR,
+		0, 0},
+		.fill = {3, 0, 0, 0, 0, 1.25, -1, 0, 0, 0},
+		.center = {2, 0, 0, 0, 0, 1, 0, 5, 9, 10},
+		.scale = {1.5, 1, 1, 1, 1, 0.5, 3, 2, 4, 8},
+		.nterms = 2,
+		.degree = {2, 2},
+		.factor = {{0, 0}, {0, 7}},
+		.ninputs = 7,
+		.inputs = {
+			{.name = "a", .kind = INPUT_NUMERIC},
+			{.name = "h", .kind = INPUT_HASH, .nbuckets = 2, .ncat = 2, .buckets = {0, 1}},
+			{.name = "h2", .kind = INPUT_HASH, .nbuckets = HASH_MAX_BUCKETS, .isnull = 1},
+			{.name = "o", .kind = INPUT_ORDINAL, .ncat = 1, .cats = {"only"}},
+			{.name = "t", .kind = INPUT_TARGET, .ncat = 2, .cats = {"", "z"},
+			.tvalue = {-1e300, 1e300}, .null_value = 0, .default_value = 1.25},
+			{.name = "arr", .kind = INPUT_ARRAY, .length = 1},
+			{.name = "b", .kind = INPUT_NUMERIC}
+		},
+		.transform = true,
+		.tkind = {TRANSFORM_BUCKETIZE, 0, 0, 0, 0, 0, TRANSFORM_BUCKETIZE,
+		TRANSFORM_CLIP, 0, 0},
+		.lo = {[7] = 0},
+		.hi = {[7] = 100},
+		.nedges = {[0] = 2,[6] = 4},
+		.edges = {[0] = {1, 2},[6] = {-1e9, -0.5, 0.5, 1e9}},
+		.coef = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	},
+	{
+		.label = "C+S array/target/hash, no P",
+		.nf = 4,
+		.names = {"big[1]", "big[2]", "k", "q#999"},
+		.types = {"array element", "array element", "target mean", "hashed one-hot"},
+		.ninputs = 3,
+		.inputs = {
+			{.name = "big", .kind = INPUT_ARRAY, .length = 2},
+			{.name = "k", .kind = INPUT_TARGET, .ncat = 1, .cats = {"\xc3\xa9t\xc3\xa9"},
+			.tvalue = {42}, .isnull = 1, .null_value = -3, .default_value = 0},
+			{.name = "q", .kind = INPUT_HASH, .nbuckets = HASH_MAX_BUCKETS, .ncat = 1,
+			.buckets = {999}}
+		},
+		.nselected = 2,
+		.selected = {1, 3},
+		.coef = {-1, 0.25}
 	}
 };
 #define NSEEDS ((int) (sizeof(seed_specs) / sizeof(seed_specs[0])))
@@ -1179,7 +1470,8 @@ static const char *const target_type = "double precision";
 /* strings the random model generator draws from */
 static const char *const dict[] = {
 	"", "x", "y", "x1", "double precision", "integer", "numeric", "bigint",
-	"a name with spaces", "\xc3\xa9t\xc3\xa9", "x^2", "x*y", "x:year",
+	"a name with spaces", "\xc3\xa9t\xc3\xa9", "x^2", "x*y", "x:year", "x[1]",
+	"x#1", "x IS NULL",
 	"0123456789012345678901234567890123456789012345678901234567890123456789"
 };
 #define NDICT ((int) (sizeof(dict) / sizeof(dict[0])))
@@ -1346,17 +1638,44 @@ PutSeedBlocks(MlpWriter *w, const SeedSpec *s)
 		{
 			const SeedInput *in = &s->inputs[i];
 
+			uint32_t	nwrite = in->ncat < SEED_MAX_CATS ? in->ncat : SEED_MAX_CATS;
+
 			PutStrNoted(w, in->name);
 			PutU8Noted(w, in->kind);
-			if (in->kind >= INPUT_DATE)
+			if (IS_DATE(in->kind))
 				PutU8Noted(w, in->parts);
-			if (in->kind != INPUT_CATEGORY)
+			if (in->kind == INPUT_ARRAY)
+				PutU32Noted(w, in->length);
+			if (in->kind == INPUT_HASH)
+			{
+				PutU32Noted(w, in->nbuckets);
+				PutU32Noted(w, in->ncat);
+				for (uint32_t k = 0; k < nwrite; k++)
+					PutU32Noted(w, in->buckets[k]);
+				PutU8Noted(w, in->isnull);
+				continue;
+			}
+			if (in->kind != INPUT_CATEGORY && in->kind != INPUT_ORDINAL &&
+				in->kind != INPUT_TARGET)
 				continue;
 			PutU32Noted(w, in->ncat);
-			for (uint32_t k = 0; k < in->ncat; k++)
+			for (uint32_t k = 0; k < nwrite && in->cats[k] != NULL; k++)
+			{
 				PutStrNoted(w, in->cats[k]);
-			PutU8Noted(w, in->other);
-			PutU8Noted(w, in->isnull);
+				if (in->kind == INPUT_TARGET)
+					PutF64Noted(w, in->tvalue[k]);
+			}
+			if (in->kind == INPUT_TARGET)
+			{
+				PutU8Noted(w, in->isnull);
+				PutF64Noted(w, in->null_value);
+				PutF64Noted(w, in->default_value);
+			}
+			if (in->kind == INPUT_CATEGORY)
+			{
+				PutU8Noted(w, in->other);
+				PutU8Noted(w, in->isnull);
+			}
 		}
 	}
 	if (s->transform)
@@ -1367,6 +1686,11 @@ PutSeedBlocks(MlpWriter *w, const SeedSpec *s)
 			PutU8Noted(w, s->tkind[j]);
 			PutF64Noted(w, s->lo[j]);
 			PutF64Noted(w, s->hi[j]);
+			if (s->tkind[j] != TRANSFORM_BUCKETIZE)
+				continue;
+			PutU32Noted(w, s->nedges[j]);
+			for (uint32_t e = 0; e < s->nedges[j] && e < SEED_MAX_EDGES; e++)
+				PutF64Noted(w, s->edges[j][e]);
 		}
 	}
 	if (s->nselected > 0)
@@ -1443,6 +1767,10 @@ BuildSeed(const SeedSpec *s, Seed *sd)
 	sd->want.nselected = s->nselected;
 	sd->want.prep = s->prep;
 	sd->want.transform = s->transform;
+	for (uint32_t i = 0; i < s->ninputs; i++)
+		sd->want.kinds |= UINT32_C(1) << s->inputs[i].kind;
+	for (uint32_t j = 0; s->transform && j < s->nf; j++)
+		sd->want.nbucketized += (s->tkind[j] == TRANSFORM_BUCKETIZE);
 }
 
 /* a seed model with one rule of its optional blocks broken (BreakSpec) */
@@ -1467,7 +1795,54 @@ static const BadSeed bad_seeds[] = {
 	{3, "one-hot feature centred", "encoding does not match the preprocessing"},
 	{5, "transform on a product", "feature section has invalid transform values"},
 	{6, "product of a date part", "block of products does not match the encoding"},
-	{6, "date parts imputed apart", "encoding does not match the features"}
+	{6, "date parts imputed apart", "encoding does not match the features"},
+	{7, "ordinal categories out of order", "feature section has a bad encoding block"},
+	{7, "ordinal category repeated", "feature section has a bad encoding block"},
+	{7, "ordinal category a prefix of the one before", "feature section has a bad encoding block"},
+	{7, "ordinal without categories", "feature section has a bad encoding block"},
+	{7, "ordinal past the category limit", "feature section has a bad encoding block"},
+	{7, "ordinal categories past the section", "feature section has a bad encoding block"},
+	{7, "ordinal input named unlike its feature", "encoding does not match the features"},
+	{7, "target categories out of order", "feature section has a bad encoding block"},
+	{7, "target value infinite", "feature section has a bad encoding block"},
+	{7, "target NULL value NaN", "feature section has a bad encoding block"},
+	{7, "target default value infinite", "feature section has a bad encoding block"},
+	{7, "target has NULL 2", "feature section has a bad encoding block"},
+	{7, "target input named unlike its feature", "encoding does not match the features"},
+	{7, "hash with one bucket", "feature section has a bad encoding block"},
+	{7, "hash past the bucket limit", "feature section has a bad encoding block"},
+	{7, "hash keeps more buckets than it has", "feature section has a bad encoding block"},
+	{7, "hash bucket past the count", "feature section has a bad encoding block"},
+	{7, "hash buckets out of order", "feature section has a bad encoding block"},
+	{7, "hash bucket repeated", "feature section has a bad encoding block"},
+	{7, "hash has NULL 2", "feature section has a bad encoding block"},
+	{7, "hash feature scaled", "encoding does not match the preprocessing"},
+	{7, "hash NULL feature imputed", "encoding does not match the preprocessing"},
+	{7, "array of length 0", "feature section has a bad encoding block"},
+	{7, "array past the length limit", "feature section has a bad encoding block"},
+	{7, "array longer than the features left", "encoding does not match the features"},
+	{7, "array elements out of order", "encoding does not match the features"},
+	{7, "array element named from 0", "encoding does not match the features"},
+	{7, "array elements imputed apart", "encoding does not match the features"},
+	{7, "input kind past array", "feature section has a bad encoding block"},
+	{7, "transform on an ordinal feature", "feature section has invalid transform values"},
+	{7, "transform on a target feature", "feature section has invalid transform values"},
+	{7, "bucketize on a hash feature", "feature section has invalid transform values"},
+	{7, "bucketize edges out of order", "feature section has invalid transform values"},
+	{7, "bucketize edges equal", "feature section has invalid transform values"},
+	{7, "bucketize edge infinite", "feature section has invalid transform values"},
+	{7, "bucketize edge NaN", "feature section has invalid transform values"},
+	{7, "bucketize with one edge", "feature section has a bad transform block"},
+	{7, "bucketize past the bin limit", "feature section has a bad transform block"},
+	{7, "bucketize edges past the section", "feature section has a bad transform block"},
+	{7, "transform id past bucketize", "feature section has invalid transform values"},
+	{8, "bucketize on a product", "feature section has invalid transform values"},
+	{8, "product of an array element", "block of products does not match the encoding"},
+	{8, "product of an ordinal feature", "block of products does not match the encoding"},
+	{8, "hash without features", "feature section has a bad encoding block"},
+	{8, "target categories equal empty strings", "feature section has a bad encoding block"},
+	{9, "array elements named after another input", "encoding does not match the features"},
+	{9, "target with too few bytes for its categories", "feature section has a bad encoding block"}
 };
 #define NBAD_SEEDS ((int) (sizeof(bad_seeds) / sizeof(bad_seeds[0])))
 
@@ -1531,15 +1906,171 @@ BreakSpec(int i, SeedSpec *s)
 			s->factor[0][0] = 0;
 			s->factor[0][1] = 0;
 			break;
-		default:
+		case 13:
 			s->impute[1] = PREP_FILL;
 			break;
+		case 14:				/* ordinal categories out of order */
+			s->inputs[0].cats[0] = "B";
+			s->inputs[0].cats[1] = "A";
+			break;
+		case 15:				/* ordinal category repeated */
+			s->inputs[0].cats[1] = "A";
+			break;
+		case 16:				/* ordinal category a prefix of the one before */
+			s->inputs[0].cats[0] = "AB";
+			s->inputs[0].cats[1] = "A";
+			break;
+		case 17:				/* ordinal without categories */
+			s->inputs[0].ncat = 0;
+			break;
+		case 18:				/* ordinal past the category limit */
+			s->inputs[0].ncat = MAX_CATEGORIES_LIMIT + 1;
+			break;
+		case 19:				/* ordinal categories past the section */
+			s->inputs[0].ncat = MAX_CATEGORIES_LIMIT;
+			break;
+		case 20:				/* ordinal input named unlike its feature */
+			s->inputs[0].name = "grades";
+			break;
+		case 21:				/* target categories out of order */
+			s->inputs[1].cats[0] = "oslo";
+			s->inputs[1].cats[1] = "berlin";
+			break;
+		case 22:				/* target value infinite */
+			s->inputs[1].tvalue[2] = INFINITY;
+			break;
+		case 23:				/* target NULL value NaN */
+			s->inputs[1].null_value = NAN;
+			break;
+		case 24:				/* target default value infinite */
+			s->inputs[1].default_value = -INFINITY;
+			break;
+		case 25:				/* target has NULL 2 */
+			s->inputs[1].isnull = 2;
+			break;
+		case 26:				/* target input named unlike its feature */
+			s->inputs[1].name = "town";
+			break;
+		case 27:				/* hash with one bucket */
+			s->inputs[2].nbuckets = 1;
+			break;
+		case 28:				/* hash past the bucket limit */
+			s->inputs[2].nbuckets = HASH_MAX_BUCKETS + 1;
+			break;
+		case 29:				/* hash keeps more buckets than it has */
+			s->inputs[2].nbuckets = 2;
+			break;
+		case 30:				/* hash bucket past the count */
+			s->inputs[2].nbuckets = 13;
+			break;
+		case 31:				/* hash buckets out of order */
+			s->inputs[2].buckets[0] = 7;
+			s->inputs[2].buckets[1] = 2;
+			break;
+		case 32:				/* hash bucket repeated */
+			s->inputs[2].buckets[1] = 2;
+			break;
+		case 33:				/* hash has NULL 2 */
+			s->inputs[2].isnull = 2;
+			break;
+		case 34:				/* hash feature scaled */
+			s->scale[3] = 2;
+			break;
+		case 35:				/* hash NULL feature imputed */
+			s->impute[5] = PREP_FILL;
+			break;
+		case 36:				/* array of length 0 */
+			s->inputs[3].length = 0;
+			break;
+		case 37:				/* array past the length limit */
+			s->inputs[3].length = MAX_ARRAY_LENGTH + 1;
+			break;
+		case 38:				/* array longer than the features left */
+			s->inputs[3].length = 5;
+			break;
+		case 39:				/* array elements out of order */
+			s->names[7] = "v[3]";
+			s->names[8] = "v[2]";
+			break;
+		case 40:				/* array element named from 0 */
+			s->names[6] = "v[0]";
+			break;
+		case 41:				/* array elements imputed apart */
+			s->impute[8] = PREP_FILL;
+			break;
+		case 42:				/* input kind past array */
+			s->inputs[4].kind = INPUT_KIND_MAX + 1;
+			break;
+		case 43:				/* transform on an ordinal feature */
+			s->tkind[0] = TRANSFORM_LOG1P;
+			break;
+		case 44:				/* transform on a target feature */
+			s->tkind[1] = TRANSFORM_CLIP;
+			s->hi[1] = 1;
+			break;
+		case 45:				/* bucketize on a hash feature */
+			s->tkind[3] = TRANSFORM_BUCKETIZE;
+			s->nedges[3] = 2;
+			s->edges[3][1] = 1;
+			break;
+		case 46:				/* bucketize edges out of order */
+			s->edges[9][2] = -2;
+			break;
+		case 47:				/* bucketize edges equal */
+			s->edges[7][2] = 0.5;
+			break;
+		case 48:				/* bucketize edge infinite */
+			s->edges[9][4] = INFINITY;
+			break;
+		case 49:				/* bucketize edge NaN */
+			s->edges[7][0] = NAN;
+			break;
+		case 50:				/* bucketize with one edge */
+			s->nedges[7] = 1;
+			break;
+		case 51:				/* bucketize past the bin limit */
+			s->nedges[9] = BUCKETIZE_MAX_BINS + 2;
+			break;
+		case 52:				/* bucketize edges past the section */
+			s->nedges[9] = 40;
+			break;
+		case 53:				/* transform id past bucketize */
+			s->tkind[9] = TRANSFORM_BUCKETIZE + 1;
+			break;
+		case 54:				/* bucketize on a product */
+			s->tkind[8] = TRANSFORM_BUCKETIZE;
+			s->nedges[8] = 2;
+			s->edges[8][1] = 1;
+			break;
+		case 55:				/* product of an array element */
+			s->factor[1][1] = 6;
+			s->names[9] = "a*arr[1]";
+			break;
+		case 56:				/* product of an ordinal feature */
+			s->factor[1][1] = 4;
+			s->names[9] = "a*o";
+			break;
+		case 57:				/* hash without features */
+			s->inputs[2].isnull = 0;
+			break;
+		case 58:				/* target categories equal empty strings */
+			s->inputs[4].cats[1] = "";
+			break;
+		case 59:				/* array elements named after another input */
+			s->inputs[0].name = "bigger";
+			break;
+		case 60:				/* target with too few bytes for its categories */
+			s->inputs[1].ncat = 300;
+			break;
+		default:
+			Fail("broken seed %d has no rule", i);
 	}
 }
 
 /*
  * The walk must refuse each broken seed with model.c's message: a check
- * of the mirror itself, one rule of the 'M', 'C', 'T' and 'S' blocks each.
+ * of the mirror itself, one rule of the 'M', 'C', 'T' and 'S' blocks each
+ * (every input kind's, bucketize's edges included).
  */
 static void
 CheckBadSeeds(void)
@@ -1592,9 +2123,10 @@ CheckValid(void)
 	CheckCase(valid, valid_len, EXPECT_ACCEPT);
 	if (memcmp(&last_walk, &cur_seed->want, sizeof(WalkInfo)) != 0)
 		Fail("the walk found nf %u nbase %u nterms %u ninputs %u nselected %u "
-			 "prep %d transform %d, not what the seed was written with",
-			 last_walk.nf, last_walk.nbase, last_walk.nterms,
-			 last_walk.ninputs, last_walk.nselected, last_walk.prep,
+			 "kinds 0x%x bucketized %u prep %d transform %d, not what the seed "
+			 "was written with", last_walk.nf, last_walk.nbase,
+			 last_walk.nterms, last_walk.ninputs, last_walk.nselected,
+			 last_walk.kinds, last_walk.nbucketized, last_walk.prep,
 			 last_walk.transform);
 	cur_data = valid;
 	cur_len = valid_len;
@@ -2325,7 +2857,7 @@ PutRandomBlocks(MlpWriter *w, uint32_t nf, uint32_t nsel)
 
 			mlp_put_str(w, dict[RandBelow(NDICT)]);
 			mlp_put_u8(w, kind);
-			if (kind >= INPUT_DATE)
+			if (IS_DATE(kind))
 				mlp_put_u8(w, (uint8_t) (1u << RandBelow(7)));
 			else if (kind == INPUT_CATEGORY)
 			{
@@ -2337,6 +2869,43 @@ PutRandomBlocks(MlpWriter *w, uint32_t nf, uint32_t nsel)
 				mlp_put_u8(w, (uint8_t) RandBelow(3));
 				mlp_put_u8(w, (uint8_t) RandBelow(2));
 			}
+			else if (kind == INPUT_ARRAY)
+				mlp_put_u32(w, (uint32_t) RandBelow(4));
+			else if (kind == INPUT_HASH)
+			{
+				uint32_t	nk = (uint32_t) RandBelow(3);
+				uint32_t	b = (uint32_t) RandBelow(2);
+
+				mlp_put_u32(w, (uint32_t) RandBelow(5));
+				mlp_put_u32(w, nk);
+				for (uint32_t k = 0; k < nk; k++)
+				{
+					mlp_put_u32(w, b);
+					b += (uint32_t) RandBelow(3);
+				}
+				mlp_put_u8(w, (uint8_t) RandBelow(3));
+			}
+			else if (kind == INPUT_ORDINAL || kind == INPUT_TARGET)
+			{
+				uint32_t	ncat = (uint32_t) RandBelow(3);
+				size_t		d = RandBelow(NDICT);
+
+				/* the dictionary is in no order: ascending only by chance */
+				mlp_put_u32(w, ncat);
+				for (uint32_t k = 0; k < ncat; k++)
+				{
+					mlp_put_str(w, dict[d]);
+					d = (d + 1 + RandBelow(3)) % NDICT;
+					if (kind == INPUT_TARGET)
+						mlp_put_f64(w, RandBelow(16) ? (double) k : INFINITY);
+				}
+				if (kind == INPUT_TARGET)
+				{
+					mlp_put_u8(w, (uint8_t) RandBelow(3));
+					mlp_put_f64(w, RandBelow(16) ? 0.5 : NAN);
+					mlp_put_f64(w, -0.5);
+				}
+			}
 		}
 	}
 	if (RandBelow(3) == 0)
@@ -2344,9 +2913,23 @@ PutRandomBlocks(MlpWriter *w, uint32_t nf, uint32_t nsel)
 		mlp_put_u8(w, TRANSFORM_MARKER);
 		for (uint32_t j = 0; j < nf; j++)
 		{
-			mlp_put_u8(w, (uint8_t) RandBelow(4));
+			uint8_t		kind = (uint8_t) RandBelow(5);
+
+			mlp_put_u8(w, kind);
 			mlp_put_f64(w, -(double) RandBelow(2));
 			mlp_put_f64(w, (double) RandBelow(2));
+			if (kind == TRANSFORM_BUCKETIZE)
+			{
+				uint32_t	ne = (uint32_t) RandBelow(5);
+				double		edge = -(double) RandBelow(3);
+
+				mlp_put_u32(w, ne);
+				for (uint32_t e = 0; e < ne; e++)
+				{
+					mlp_put_f64(w, edge);
+					edge += (double) RandBelow(3);
+				}
+			}
 		}
 	}
 	if (nsel > 0)
