@@ -609,6 +609,68 @@ MlpEncodeCategory(const MlpInput *in, bool isnull, const char *text, double *x)
  * input), one-hot groups stay compact: one column of slot codes each (see
  * MlpPart), so a 1000-category column costs one column, not 1000.
  */
+/*
+ * The compact encoding of MlpEncodeMatrix, written over the loaded matrix
+ * itself when every input is one column there (no date, no array): a
+ * category's codes become its slots (one-hot, hash) or its values
+ * (ordinal, target), numbers stay, and colmap and group_col point into
+ * the loaded columns.  Saves a second matrix of the training rows.
+ * Returns false, changing nothing, when an input needs columns of its own.
+ */
+bool
+MlpEncodeInPlace(const MlpEncoding *enc, MlpDataset *ds, int *colmap, int *group_col)
+{
+	int			g = 0;
+	int64		n = ds->m.nrows;
+
+	for (int j = 0; j < enc->ninputs; j++)
+		if (MlpInputIsDate(&enc->inputs[j]) || enc->inputs[j].array)
+			return false;
+	for (int j = 0; j < enc->ninputs; j++)
+	{
+		const MlpInput *in = &enc->inputs[j];
+		MlpCategories *c = ds->cats[j];
+		double	   *col = MLP_COL(&ds->m, j);
+		double	   *map;
+		double		null_value;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!in->textual)
+		{
+			colmap[in->first] = j;
+			continue;
+		}
+		/* each raw code's slot or value, found once by text */
+		map = palloc(sizeof(double) * Max(c->n, 1));
+		for (int code = 0; code < c->n; code++)
+		{
+			if ((code & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			map[code] = in->categorical ? (double) ValueSlot(in, false, c->text[code]) :
+				ValueNumber(in, false, c->text[code]);
+		}
+		null_value = in->categorical ? (double) ValueSlot(in, true, NULL) :
+			ValueNumber(in, true, NULL);
+		for (int64 i = 0; i < n; i++)
+		{
+			int			code = (int) col[i];
+
+			col[i] = (code >= 0) ? map[code] : null_value;
+		}
+		pfree(map);
+		if (in->categorical)
+		{
+			for (int k = 0; k < in->width; k++)
+				colmap[in->first + k] = -1;
+			group_col[g++] = j;
+		}
+		else
+			colmap[in->first] = j;
+	}
+	colmap[enc->nfeatures] = ds->cols.p;	/* the target */
+	return true;
+}
+
 #define OUTCOL(f) (colmap ? colmap[f] : (f))
 
 void

@@ -74,6 +74,8 @@ extern void MlpCountUnseen(const MlpEncoding *enc, const MlpDataset *ds, int64 *
 extern int	MlpHashBucket(const char *text, int nbuckets);
 extern void MlpEncodeMatrix(const MlpEncoding *enc, const MlpDataset *ds, MlpMatrix *out,
 							int *colmap, int *group_col);
+extern bool MlpEncodeInPlace(const MlpEncoding *enc, MlpDataset *ds, int *colmap,
+							 int *group_col);
 extern void MlpIndexCategories(MlpInput *in);
 extern int	MlpCategorySlot(const MlpInput *in, const char *text);
 extern const char *MlpDatePartName(int part);

@@ -170,12 +170,16 @@ EncodeRows(TrainRows *rows, MlpDataset *ds, bool compact)
 			group_col = palloc(sizeof(int) * enc->ninputs);
 			break;
 		}
-	MlpEncodeMatrix(enc, ds, &out, colmap, group_col);
-	rows->part.colmap = colmap;
-	rows->part.group_col = group_col;
+	/* counted from the loaded codes, before they become slots */
 	rows->unseen_train = palloc0(sizeof(int64) * enc->ninputs);
 	rows->unseen_test = palloc0(sizeof(int64) * enc->ninputs);
 	MlpCountUnseen(enc, ds, rows->unseen_train, rows->unseen_test);
+	if (colmap && MlpEncodeInPlace(enc, ds, colmap, group_col))
+		out = ds->m;
+	else
+		MlpEncodeMatrix(enc, ds, &out, colmap, group_col);
+	rows->part.colmap = colmap;
+	rows->part.group_col = group_col;
 	memcpy(names, enc->features, sizeof(char *) * nf);
 	memcpy(types, enc->feature_types, sizeof(char *) * nf);
 	names[nf] = cols->names[cols->p];
