@@ -63,6 +63,13 @@ typedef struct MlpEstimator
 	void	   *(*deserialize) (MlpCursor *c, int nfeatures, const char **error);
 	void		(*coefficients) (const void *state, char **features,
 								 MlpCoefEmit emit, void *arg);
+
+	/*
+	 * A linear model's intercept and coefficients, when the estimator is
+	 * one (else NULL): lets a pass over rows whose one-hot features are
+	 * kept as codes add one coefficient per group, not one per category.
+	 */
+	const double *(*linear_view) (const void *state, double *intercept);
 } MlpEstimator;
 
 extern const MlpEstimator *MlpFindEstimator(const char *name);

@@ -515,6 +515,48 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 		}
 	memset(train_met, 0, sizeof(double) * REGM_LEN);
 	memset(test_met, 0, sizeof(double) * REGM_LEN);
+	if (part->colmap && est->linear_view)
+	{
+		/*
+		 * A linear model over compact groups: the other features' terms,
+		 * then one coefficient per group (its feature is 1, the rest 0).
+		 */
+		double		b0;
+		const double *b = est->linear_view(state, &b0);
+		double	   *w = palloc(sizeof(double) * Max(nd, 1));
+		double		shift = 0;
+
+		/* scaled features: b (x - c) / s = (b / s) x - b c / s */
+		for (int d = 0; d < nd; d++)
+		{
+			int			j = dense[d];
+
+			w[d] = center ? b[j] / scale[j] : b[j];
+			shift += center ? b[j] * center[j] / scale[j] : 0;
+		}
+		for (int64 i = 0; i < m->nrows; i++)
+		{
+			double		y = b0 - shift;
+
+			if ((i & 0x3fff) == 0)
+				CHECK_FOR_INTERRUPTS();
+			for (int d = 0; d < nd; d++)
+				y += w[d] * col[dense[d]][i];
+			for (int g = 0; g < part->ngroups; g++)
+			{
+				double		code = MLP_AT(m, i, part->group_col[g]);
+
+				if (code >= 0)
+					y += b[part->group_first[g] + (int) code];
+			}
+			RegMetricsAccum(part->is_test[i] ? test_met : train_met, target[i], y);
+		}
+		pfree(w);
+		pfree(x);
+		pfree(col);
+		pfree(dense);
+		return;
+	}
 	for (int64 i = 0; i < m->nrows; i++)
 	{
 		if ((i & 0x3fff) == 0)

@@ -184,6 +184,16 @@ LinearPredict(const void *state, const double *x)
 	return s->intercept + ((a[0] + a[1]) + (a[2] + a[3]));
 }
 
+/* The intercept and the coefficients themselves (see MlpEstimator). */
+static const double *
+LinearView(const void *state, double *intercept)
+{
+	const LinearState *s = state;
+
+	*intercept = s->intercept;
+	return s->coef;
+}
+
 /* Payload: u32 p, f64 intercept, f64 coef[p]. */
 static void
 LinearSerialize(const void *state, MlpWriter *w)
@@ -248,25 +258,25 @@ LinearCoefficients(const void *state, char **features, MlpCoefEmit emit,
 const MlpEstimator mlp_linear_regression = {
 	"linear_regression", 1, MLP_TASK_REGRESSION, NULL, 0,
 	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
-	LinearCoefficients
+	LinearCoefficients, LinearView
 };
 
 const MlpEstimator mlp_ridge = {
 	"ridge", 2, MLP_TASK_REGRESSION, ridge_params, lengthof(ridge_params),
 	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
-	LinearCoefficients
+	LinearCoefficients, LinearView
 };
 
 const MlpEstimator mlp_lasso = {
 	"lasso", 3, MLP_TASK_REGRESSION, lasso_params, lengthof(lasso_params),
 	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
-	LinearCoefficients
+	LinearCoefficients, LinearView
 };
 
 const MlpEstimator mlp_elastic_net = {
 	"elastic_net", 4, MLP_TASK_REGRESSION, enet_params, lengthof(enet_params),
 	LinearFitStats, LinearPredict, LinearSerialize, LinearDeserialize,
-	LinearCoefficients
+	LinearCoefficients, LinearView
 };
 
 /*
