@@ -59,3 +59,26 @@ SELECT mlpipe_predict('arr', r) FROM (SELECT ARRAY[1, 2]::float8[] AS v, ARRAY[1
 SELECT mlpipe_predict('arr', r) FROM (SELECT ARRAY[1, 2, 3]::int[] AS v, ARRAY[1, 2]::real[] AS w, 4.0 AS x) r;
 SELECT mlpipe_predict('arr', ARRAY[1, 2, 3]::float8[]);
 SELECT * FROM mlpipe_evaluate('arr', 'SELECT x AS v, w, x, y FROM arr');
+
+-- one model over every kind at once, with the automatic preprocessing:
+-- a categorical column with NULLs, a date with NULLs, a number with NULLs
+-- and an array; a table row, a view row and a jsonb object score alike
+CREATE TABLE allkinds AS
+SELECT a.id, a.v, a.x, CASE WHEN a.id % 6 = 0 THEN NULL ELSE (ARRAY['red', 'green', 'blue'])[1 + a.id % 3] END AS color,
+       CASE WHEN a.id % 8 = 0 THEN NULL ELSE date '2024-01-01' + (a.id * 5) % 365 END AS day,
+       CASE WHEN a.id % 5 = 0 THEN NULL ELSE a.x * 2 END AS z,
+       a.y + (a.id % 3) + (a.id % 365) * 0.001 AS y
+FROM arr a;
+CREATE VIEW allkinds_v AS SELECT y, day, color, z, x, v, id FROM allkinds;
+SELECT deployed FROM mlpipe_train('allkinds', 'allkinds_v', 'y', 'ridge', test_size => 0, exclude => ARRAY['id']);
+SELECT string_agg(feature, ', ' ORDER BY feature) AS features FROM mlpipe_coefficients('allkinds');
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE t.color IS NULL OR t.day IS NULL OR t.z IS NULL OR t.v IS NULL) AS with_nulls,
+       bool_and(mlpipe_predict('allkinds', t) = mlpipe_predict('allkinds', w)) AS table_eq_view,
+       bool_and(abs(mlpipe_predict('allkinds', t) - mlpipe_predict('allkinds', to_jsonb(t) - 'id')) < 1e-12) AS table_eq_jsonb
+FROM allkinds t JOIN allkinds_v w USING (id);
+SELECT e.metric, abs(e.value - m.value) <= 1e-10 * greatest(abs(m.value), 1) AS same_as_train
+FROM mlpipe_evaluate('allkinds', 'allkinds_v') e
+JOIN mlpipe.metrics m ON m.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'allkinds')
+ AND m.split = 'train' AND m.metric = e.metric
+ORDER BY 1;
