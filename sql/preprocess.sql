@@ -28,8 +28,8 @@ FROM (VALUES
 LATERAL mlpipe_train('p_' || v.pipeline, 'dn', 'target', v.alg, hyperparams => v.hp::jsonb,
                      preprocess => v.prep::jsonb, test_size => 0) t;
 
--- coefficients on the original scale agree with scikit-learn to 1e-7
-SELECT r.pipeline, r.name, abs(c.coefficient - r.value) <= 1e-7 * greatest(abs(r.value), 1e-3) AS agrees
+-- coefficients on the original scale agree with scikit-learn to 1e-9
+SELECT r.pipeline, r.name, abs(c.coefficient - r.value) <= 1e-9 * greatest(abs(r.value), 1e-3) AS agrees
 FROM pref r JOIN prep_runs u USING (pipeline)
 JOIN LATERAL mlpipe_coefficients(u.model_id) c ON c.feature = r.name
 ORDER BY 1, 2;
@@ -46,10 +46,10 @@ JOIN mlpipe_coefficients((SELECT model_id FROM prep_runs WHERE pipeline = 'mean_
 -- predictions of ten rows (nine with NULLs) agree, by row, jsonb and array
 CREATE TABLE dn10 AS SELECT row_number() OVER () AS i, * FROM dn;
 SELECT u.pipeline,
-       bool_and(abs(mlpipe_predict(u.model_id, d) - r.value) <= 1e-7 * abs(r.value)) AS by_row,
-       bool_and(abs(mlpipe_predict(u.model_id, to_jsonb(d) - 'i' - 'target') - r.value) <= 1e-7 * abs(r.value)) AS by_jsonb,
+       bool_and(abs(mlpipe_predict(u.model_id, d) - r.value) <= 1e-9 * abs(r.value)) AS by_row,
+       bool_and(abs(mlpipe_predict(u.model_id, to_jsonb(d) - 'i' - 'target') - r.value) <= 1e-9 * abs(r.value)) AS by_jsonb,
        bool_and(abs(mlpipe_predict(u.model_id, ARRAY[d.age, d.sex, d.bmi, d.bp, d.s1, d.s2, d.s3, d.s4, d.s5, d.s6])
-                    - r.value) <= 1e-7 * abs(r.value)) AS by_array
+                    - r.value) <= 1e-9 * abs(r.value)) AS by_array
 FROM prep_runs u JOIN pref r ON r.pipeline = u.pipeline AND r.name LIKE 'predict\_%'
 JOIN dn10 d ON d.i = substr(r.name, 9)::int
 GROUP BY u.pipeline ORDER BY 1;
