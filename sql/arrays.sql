@@ -82,3 +82,18 @@ FROM mlpipe_evaluate('allkinds', 'allkinds_v') e
 JOIN mlpipe.metrics m ON m.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'allkinds')
  AND m.split = 'train' AND m.metric = e.metric
 ORDER BY 1;
+
+-- "drop" leaves out rows with a NULL array or a NULL element
+SELECT deployed FROM mlpipe_train('arr_drop', 'SELECT v, x, y FROM arr', 'y', 'ridge', test_size => 0,
+    preprocess => '{"v": {"impute": "drop"}}');
+SELECT n_train, (SELECT count(*) FROM arr WHERE v IS NOT NULL AND NOT array_position(v, NULL) IS NOT NULL) AS rows_without_nulls
+FROM mlpipe.models WHERE id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'arr_drop');
+SELECT e.metric, abs(e.value - m.value) <= 1e-10 * abs(m.value) AS same_as_train
+FROM mlpipe_evaluate('arr_drop', 'SELECT v, x, y FROM arr') e
+JOIN mlpipe.metrics m ON m.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'arr_drop')
+ AND m.split = 'train' AND m.metric = e.metric
+ORDER BY 1;
+-- an array element NULL where the model has no fill is an error in evaluate too
+SELECT deployed FROM mlpipe_train('arr_err', 'SELECT v, x, y FROM arr WHERE v IS NOT NULL AND array_position(v, NULL) IS NULL', 'y',
+    'ridge', test_size => 0, preprocess => '{"v": {"impute": "error"}}');
+SELECT * FROM mlpipe_evaluate('arr_err', 'SELECT v, x, y FROM arr WHERE v IS NOT NULL');

@@ -108,3 +108,27 @@ SELECT e.metric, e.value,
        ELSE 0 END AS expected
 FROM mlpipe_evaluate('enc_unseen', 'SELECT x, CASE WHEN x > 10 THEN ''new'' ELSE city END AS city, color, y FROM eshops') e
 WHERE e.metric LIKE 'unseen:%' ORDER BY 1;
+
+-- "*" settings reach an encoded column only where they fit: no transform
+-- on ordinal or target values, no imputation of target values (NULL is a
+-- category); the model stays readable, evaluate equals training
+SELECT deployed FROM mlpipe_train('enc_star', 'eshops', 'y', 'ridge', test_size => 0,
+    preprocess => '{"*": {"transform": "log1p", "impute": "drop"}, "city": {"encode": "ordinal"}, "color": {"encode": "target"}}');
+SELECT count(*) AS coefficients FROM mlpipe_coefficients('enc_star');
+SELECT n_train FROM mlpipe.models WHERE id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'enc_star');
+SELECT e.metric, abs(e.value - m.value) <= 1e-10 * abs(m.value) AS same_as_train
+FROM mlpipe_evaluate('enc_star', 'eshops') e
+JOIN mlpipe.metrics m ON m.model_id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'enc_star')
+ AND m.split = 'train' AND m.metric = e.metric
+WHERE e.metric IN ('mse', 'r2') ORDER BY 1;
+SELECT mlpipe_train('enc_bad', 'eshops', 'y', preprocess => '{"color": {"encode": "target", "impute": "drop"}}');
+-- an ordinal NULL the model cannot fill is an error in evaluate as in predict
+SELECT deployed FROM mlpipe_train('enc_ord_err', 'SELECT x, city, y FROM eshops', 'y', 'ridge', test_size => 0,
+    preprocess => '{"city": {"encode": "ordinal", "impute": "error"}}');
+SELECT * FROM mlpipe_evaluate('enc_ord_err', 'SELECT x, CASE WHEN x > 12 THEN NULL ELSE city END AS city, y FROM eshops');
+SELECT mlpipe_predict('enc_ord_err', '{"x": 1, "city": null}'::jsonb);
+-- a cap alone keeps the encoding "*" chose, in the stored spec too
+SELECT deployed FROM mlpipe_train('enc_cap', 'eshops', 'y', 'ridge', test_size => 0,
+    preprocess => '{"*": {"encode": "ordinal"}, "city": {"max_categories": 3}}');
+SELECT spec -> 'preprocess' AS stored FROM mlpipe.models WHERE id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'enc_cap');
+SELECT feature FROM mlpipe_coefficients('enc_cap') ORDER BY 1;

@@ -140,3 +140,12 @@ SELECT mlpipe_train('en_bad', 'en', 'target', preprocess => '{"select": {"method
 SELECT mlpipe_train('en_bad', 'en', 'target', preprocess => '{"select": {"method": "f_test", "k": 0}}');
 SELECT mlpipe_train('en_bad', 'en', 'target', preprocess => '{"select": {"method": "f_test", "k": 10}}');
 SELECT count(*) AS nothing_stored FROM mlpipe.projects WHERE name = 'en_bad';
+-- too many products is refused before any is built
+SET statement_timeout = '20s';
+SELECT mlpipe_train('en_bad', q, 'target', preprocess => p)
+FROM (SELECT 'SELECT ' || string_agg(format('g * %s + %s AS c%s', i, i * i, i), ', ') ||
+             ', g::float8 AS target FROM generate_series(1, 200) g' AS q,
+             jsonb_build_object('polynomial', jsonb_build_object('degree', 3,
+                                'columns', jsonb_agg('c' || i))) AS p
+      FROM generate_series(1, 100) i) s;
+RESET statement_timeout;

@@ -162,3 +162,17 @@ SELECT e.metric, abs(e.value - t.value) <= 1e-10 * abs(t.value) AS same_as_train
 FROM mlpipe_evaluate((SELECT model_id FROM prep_runs WHERE pipeline = 'log1p_clip_mean_standard_ridge'), 'dn') e
 JOIN mlpipe.metrics t ON t.model_id = (SELECT model_id FROM prep_runs WHERE pipeline = 'log1p_clip_mean_standard_ridge')
  AND t.split = 'train' AND t.metric = e.metric ORDER BY 1;
+
+-- a column far from zero (1e15 plus 0 or 1) varies, so it is kept and fits
+-- as well as the same column shifted to zero; scoring and evaluate agree
+CREATE TABLE pfar AS SELECT i, 1e15::float8 + (i % 2) AS big, ((i % 2) * 3 + (i % 7) * 0.1)::float8 AS y
+FROM generate_series(1, 1000) i;
+SELECT deployed FROM mlpipe_train('p_far', 'pfar', 'y', test_size => 0, exclude => ARRAY['i']);
+SELECT deployed FROM mlpipe_train('p_far0', 'SELECT big - 1e15 AS big, y FROM pfar', 'y', test_size => 0);
+SELECT abs(a.coefficient - b.coefficient) <= 1e-9 * abs(b.coefficient) AS same_slope
+FROM mlpipe_coefficients('p_far') a JOIN mlpipe_coefficients('p_far0') b USING (feature) WHERE feature = 'big';
+SELECT abs(avg((y - mlpipe_predict('p_far', f))^2) - (SELECT value FROM mlpipe_evaluate('p_far', 'pfar') WHERE metric = 'mse'))
+       <= 1e-9 AS predict_matches_evaluate,
+       abs((SELECT value FROM mlpipe_evaluate('p_far', 'pfar') WHERE metric = 'mse') -
+           (SELECT value FROM mlpipe_evaluate('p_far0', 'SELECT big - 1e15 AS big, y FROM pfar') WHERE metric = 'mse')) <= 1e-9 AS same_fit
+FROM pfar f;

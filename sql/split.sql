@@ -87,3 +87,8 @@ SELECT count(DISTINCT mlpipe_split_key(s, 5)) = count(*) AS distinct_keys FROM s
 SELECT mlpipe_split_test(s, 0.25, 'stratified', 5) FROM strat s LIMIT 1;
 SELECT * FROM mlpipe_split('strat', 'strat_x', 'strat_y', 0.25, 'stratified', 5);
 SELECT mlpipe_train('strat_bad', 'SELECT a, b, a + b AS y FROM strat', 'y', split => 'stratified');
+-- a source column named like the row alias does not confuse mlpipe_split
+CREATE TABLE strat_s AS SELECT a AS s, b, y FROM strat;
+SELECT * FROM mlpipe_split('strat_s', 'strat_s_train', 'strat_s_test', 0.25, 'stratified:y', 5);
+SELECT * FROM mlpipe_split('strat_s', 'strat_s_train2', 'strat_s_test2', 0.25, 'random', 5);
+SELECT * FROM mlpipe_split('SELECT a, b, a + b AS y FROM strat', 'strat_x', 'strat_y', 0.25, 'stratified:y', 5);

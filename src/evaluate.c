@@ -174,6 +174,25 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 			fill[j] = (model->prep->impute[j] == MLP_PREP_FILL) ? model->prep->fill[j] : NAN;
 		PartApplyFill(&part, fill, t, t + part.p, t + 2 * part.p);
 	}
+	/*
+	 * An ordinal value or an array element NULL where the model has no fill
+	 * is an error here as at scoring (other columns were checked loading).
+	 */
+	for (int j = 0; model->enc && j < model->enc->nfeatures; j++)
+	{
+		const MlpInput *in = &model->enc->inputs[model->enc->input_of[j]];
+		const double *c = MLP_COL(&part.m, j);
+
+		if ((in->kind != MLP_INPUT_ORDINAL && !in->array) ||
+			(model->prep && model->prep->impute[j] == MLP_PREP_FILL))
+			continue;
+		for (int64 i = 0; i < part.m.nrows; i++)
+			if (isnan(c[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("feature \"%s\" is NULL", model->features[j]),
+						 errhint("Every feature the model was trained on needs a value, unless it was imputed in training.")));
+	}
 	if (model->poly)
 	{
 		/* the products of the imputed values, as in training */

@@ -65,6 +65,23 @@ CenterBlock(double *blk, int b, int k, double *bst)
 		bmean[j] = s / b;
 		for (int r = 0; r < b; r++)
 			col[r] -= bmean[j];
+
+		/*
+		 * Far from zero the sum loses the low digits the mean needs (1e15
+		 * plus 0 or 1: the sum of 2048 is off by hundreds); a second pass
+		 * over the small centred values finds what is left, so products
+		 * are taken about the block's true mean.
+		 */
+		s = 0;
+		for (int r = 0; r < b; r++)
+			s += col[r];
+		if (s != 0)
+		{
+			s /= b;
+			bmean[j] += s;
+			for (int r = 0; r < b; r++)
+				col[r] -= s;
+		}
 	}
 }
 
@@ -284,6 +301,19 @@ AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
 		{
 			out[r] = col[r] - mean[s->dense[d]];
 			sum += out[r];
+		}
+		/* a second pass for what the first sum lost (see CenterBlock) */
+		if (sum != 0)
+		{
+			double		shift = sum / b;
+
+			mean[s->dense[d]] += shift;
+			sum = 0;
+			for (int r = 0; r < b; r++)
+			{
+				out[r] -= shift;
+				sum += out[r];
+			}
 		}
 		/* not quite 0 after rounding: the dense path's products cancel it */
 		s->dsum[d] = sum;
@@ -524,24 +554,24 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 		double		b0;
 		const double *b = est->linear_view(state, &b0);
 		double	   *w = palloc(sizeof(double) * Max(nd, 1));
-		double		shift = 0;
+		double	   *c = palloc0(sizeof(double) * Max(nd, 1));
 
-		/* scaled features: b (x - c) / s = (b / s) x - b c / s */
+		/* scaled features: b (x - c) / s = (b / s) (x - c), centred first */
 		for (int d = 0; d < nd; d++)
 		{
 			int			j = dense[d];
 
 			w[d] = center ? b[j] / scale[j] : b[j];
-			shift += center ? b[j] * center[j] / scale[j] : 0;
+			c[d] = center ? center[j] : 0;
 		}
 		for (int64 i = 0; i < m->nrows; i++)
 		{
-			double		y = b0 - shift;
+			double		y = b0;
 
 			if ((i & 0x3fff) == 0)
 				CHECK_FOR_INTERRUPTS();
 			for (int d = 0; d < nd; d++)
-				y += w[d] * col[dense[d]][i];
+				y += w[d] * (col[dense[d]][i] - c[d]);
 			for (int g = 0; g < part->ngroups; g++)
 			{
 				double		code = MLP_AT(m, i, part->group_col[g]);
@@ -552,6 +582,7 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 			RegMetricsAccum(part->is_test[i] ? test_met : train_met, target[i], y);
 		}
 		pfree(w);
+		pfree(c);
 		pfree(x);
 		pfree(col);
 		pfree(dense);

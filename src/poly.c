@@ -18,20 +18,10 @@
 #include "mlpipe.h"
 #include "poly.h"
 
-/* Append one term unless an equal one is there already. */
+/* Append one term. */
 static void
-AddTerm(MlpPoly *poly, int cap, const int *f, int d)
+AddTerm(MlpPoly *poly, const int *f, int d)
 {
-	for (int t = 0; t < poly->nterms; t++)
-	{
-		bool		same = poly->degree[t] == d;
-
-		for (int k = 0; same && k < d; k++)
-			same = MLP_POLY_FACTOR(poly, t, k) == f[k];
-		if (same)
-			return;
-	}
-	Assert(poly->nterms < cap);
 	poly->degree[poly->nterms] = (uint8) d;
 	for (int k = 0; k < MLP_POLY_MAX_DEGREE; k++)
 		MLP_POLY_FACTOR(poly, poly->nterms, k) = k < d ? f[k] : -1;
@@ -51,25 +41,42 @@ CompareInts(const void *a, const void *b)
  */
 MlpPoly *
 MlpPolyBuild(int nbase, const int *poly_cols, int npoly, int degree,
-			 const int *inter_cols, int ninter)
+			 const int *inter_cols, int ninter, int limit)
 {
 	MlpPoly    *poly = palloc0(sizeof(MlpPoly));
 	int		   *pc = palloc(sizeof(int) * Max(npoly, 1));
 	int		   *ic = palloc(sizeof(int) * Max(ninter, 1));
-	int			cap = 0;
+	bool	   *inpoly = palloc0(sizeof(bool) * Max(nbase, 1));
+	int64		count = 0;
+	int			both = 0;
 	int			f[MLP_POLY_MAX_DEGREE];
 
 	memcpy(pc, poly_cols, sizeof(int) * npoly);
 	memcpy(ic, inter_cols, sizeof(int) * ninter);
 	qsort(pc, npoly, sizeof(int), CompareInts);
 	qsort(ic, ninter, sizeof(int), CompareInts);
-	/* at most C(n+1, 2) + C(n+2, 3) products, and C(m, 2) pairs */
+	for (int i = 0; i < npoly; i++)
+		inpoly[pc[i]] = true;
+	for (int i = 0; i < ninter; i++)
+		both += inpoly[ic[i]];
+
+	/*
+	 * Exactly C(n+1, 2) (+ C(n+2, 3)) products, and the pairs not among
+	 * them: known before anything is built, so too many is refused at once.
+	 */
 	if (npoly > 0)
-		cap += npoly * (npoly + 1) / 2 + (degree >= 3 ? npoly * (npoly + 1) * (npoly + 2) / 6 : 0);
-	cap += ninter * (ninter - 1) / 2;
+		count += (int64) npoly * (npoly + 1) / 2 +
+			(degree >= 3 ? (int64) npoly * (npoly + 1) * (npoly + 2) / 6 : 0);
+	count += (int64) ninter * (ninter - 1) / 2 - (int64) both * (both - 1) / 2;
+	if (nbase + count > limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the polynomial features would make %lld features; the limit is %d",
+						(long long) (nbase + count), limit),
+				 errhint("Name fewer columns, or use degree 2.")));
 	poly->nbase = nbase;
-	poly->degree = palloc(Max(cap, 1));
-	poly->factor = palloc(sizeof(int) * MLP_POLY_MAX_DEGREE * Max(cap, 1));
+	poly->degree = palloc(Max(count, 1));
+	poly->factor = palloc(sizeof(int) * MLP_POLY_MAX_DEGREE * Max(count, 1));
 	for (int d = 2; d <= degree && npoly > 0; d++)
 	{
 		int			idx[MLP_POLY_MAX_DEGREE] = {0, 0, 0};
@@ -81,7 +88,7 @@ MlpPolyBuild(int nbase, const int *poly_cols, int npoly, int degree,
 
 			for (k = 0; k < d; k++)
 				f[k] = pc[idx[k]];
-			AddTerm(poly, cap, f, d);
+			AddTerm(poly, f, d);
 			for (k = d - 1; k >= 0 && idx[k] == npoly - 1; k--)
 				;
 			if (k < 0)
@@ -91,13 +98,16 @@ MlpPolyBuild(int nbase, const int *poly_cols, int npoly, int degree,
 				idx[r] = idx[k];
 		}
 	}
+	/* a pair of two polynomial columns is a product already */
 	for (int a = 0; a < ninter; a++)
 		for (int b = a + 1; b < ninter; b++)
-		{
-			f[0] = ic[a];
-			f[1] = ic[b];
-			AddTerm(poly, cap, f, 2);
-		}
+			if (!(inpoly[ic[a]] && inpoly[ic[b]]))
+			{
+				f[0] = ic[a];
+				f[1] = ic[b];
+				AddTerm(poly, f, 2);
+			}
+	Assert(poly->nterms == count);
 	return poly;
 }
 

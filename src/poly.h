@@ -26,7 +26,7 @@ typedef struct MlpPoly
 #define MLP_POLY_FACTOR(poly, t, f) ((poly)->factor[(t) * MLP_POLY_MAX_DEGREE + (f)])
 
 extern MlpPoly *MlpPolyBuild(int nbase, const int *poly_cols, int npoly, int degree,
-							 const int *inter_cols, int ninter);
+							 const int *inter_cols, int ninter, int limit);
 extern char *MlpPolyName(const MlpPoly *poly, int t, char **names);
 extern void MlpPolyRow(const MlpPoly *poly, double *x);
 extern void MlpPolyMatrix(const MlpPoly *poly, const MlpMatrix *in, MlpMatrix *out);

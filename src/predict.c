@@ -61,13 +61,7 @@ typedef struct PredictCall
 	CommandId	cid;
 	uint64		generation;
 	double	   *x;
-	/*
-	 * A linear model folded with its scaling and selection: the prediction
-	 * is w0 + sum w_j u_j over the unscaled prepared values u (NULL: the
-	 * estimator predicts from the scaled, selected features).
-	 */
-	double	   *w;
-	double		w0;
+	struct LinearFold *fold;	/* NULL: the estimator predicts (FoldLinear) */
 	/* row input: attribute of each feature in the last row type seen */
 	Oid			rowtype;
 	int32		rowtypmod;
@@ -79,7 +73,17 @@ typedef struct PredictCall
 	bool	   *nulls;
 } PredictCall;
 
-static double *FoldLinear(const MlpModel *m, MemoryContext cxt, double *w0);
+/* a linear model's coefficients over the features it uses, per unscaled unit */
+typedef struct LinearFold
+{
+	double		b0;				/* the intercept */
+	int			n;
+	int		   *idx;			/* the features used */
+	double	   *w;				/* b / scale */
+	double	   *c;				/* centre */
+} LinearFold;
+
+static LinearFold *FoldLinear(const MlpModel *m, MemoryContext cxt);
 static inline void FinishFeatures(const MlpModel *m, double *x);
 
 static HTAB *model_cache = NULL;
@@ -215,40 +219,49 @@ ResolveCall(FunctionCallInfo fcinfo)
 		pfree(pc->x);
 	pc->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
 							   sizeof(double) * pc->model->nfeatures);
-	if (pc->w)
-		pfree(pc->w);
-	pc->w = FoldLinear(pc->model, fcinfo->flinfo->fn_mcxt, &pc->w0);
+	if (pc->fold)
+	{
+		pfree(pc->fold->idx);
+		pfree(pc->fold->w);
+		pfree(pc->fold->c);
+		pfree(pc->fold);
+	}
+	pc->fold = FoldLinear(pc->model, fcinfo->flinfo->fn_mcxt);
 	return pc;
 }
 
 /*
- * For a linear model, coefficients per unscaled feature: b_j / scale_j for
- * a selected feature (0 for one left out), and the intercept less the sum
- * of b_j centre_j / scale_j; NULL for other estimators.  Scoring a row then
- * costs one multiply-add per feature, no division.
+ * For a linear model, its coefficients per unscaled feature, b_j / scale_j,
+ * for the features it uses (all, or the selected ones); NULL for other
+ * estimators.  The prediction is then b0 + sum w_j (u_j - centre_j): one
+ * subtraction and one multiply-add per feature and row, no division, and
+ * centring before the product keeps the digits that folding the centres
+ * into the intercept would cancel.
  */
-static double *
-FoldLinear(const MlpModel *m, MemoryContext cxt, double *w0)
+static LinearFold *
+FoldLinear(const MlpModel *m, MemoryContext cxt)
 {
+	LinearFold *f;
 	const double *b;
-	double		b0;
-	double	   *w;
+	int			k = m->selected ? m->nselected : m->nfeatures;
 
 	if (m->est->linear_view == NULL)
 		return NULL;
-	b = m->est->linear_view(m->state, &b0);
-	w = MemoryContextAllocZero(cxt, sizeof(double) * m->nfeatures);
-	for (int i = 0; i < (m->selected ? m->nselected : m->nfeatures); i++)
+	f = MemoryContextAlloc(cxt, sizeof(LinearFold));
+	b = m->est->linear_view(m->state, &f->b0);
+	f->n = k;
+	f->idx = MemoryContextAlloc(cxt, sizeof(int) * Max(k, 1));
+	f->w = MemoryContextAlloc(cxt, sizeof(double) * Max(k, 1));
+	f->c = MemoryContextAlloc(cxt, sizeof(double) * Max(k, 1));
+	for (int i = 0; i < k; i++)
 	{
 		int			j = m->selected ? m->selected[i] : i;
-		double		s = m->prep ? m->prep->scale[j] : 1.0;
-		double		c = m->prep ? m->prep->center[j] : 0.0;
 
-		w[j] = b[i] / s;
-		b0 -= b[i] * c / s;
+		f->idx[i] = j;
+		f->w[i] = b[i] / (m->prep ? m->prep->scale[j] : 1.0);
+		f->c[i] = m->prep ? m->prep->center[j] : 0.0;
 	}
-	*w0 = b0;
-	return w;
+	return f;
 }
 
 /* The prediction from the prepared, unscaled features in pc->x. */
@@ -256,27 +269,27 @@ static inline double
 PredictPrepared(PredictCall *pc)
 {
 	const MlpModel *m = pc->model;
+	const LinearFold *f = pc->fold;
 	double		a[4] = {0, 0, 0, 0};
-	int			j = 0;
-	int			p = m->nfeatures;
+	int			i = 0;
 
-	if (pc->w == NULL)
+	if (f == NULL)
 	{
 		FinishFeatures(m, pc->x);
 		return m->est->predict(m->state, pc->x);
 	}
 	if (m->poly)
 		MlpPolyRow(m->poly, pc->x);
-	for (; j + 4 <= p; j += 4)
+	for (; i + 4 <= f->n; i += 4)
 	{
-		a[0] += pc->w[j] * pc->x[j];
-		a[1] += pc->w[j + 1] * pc->x[j + 1];
-		a[2] += pc->w[j + 2] * pc->x[j + 2];
-		a[3] += pc->w[j + 3] * pc->x[j + 3];
+		a[0] += f->w[i] * (pc->x[f->idx[i]] - f->c[i]);
+		a[1] += f->w[i + 1] * (pc->x[f->idx[i + 1]] - f->c[i + 1]);
+		a[2] += f->w[i + 2] * (pc->x[f->idx[i + 2]] - f->c[i + 2]);
+		a[3] += f->w[i + 3] * (pc->x[f->idx[i + 3]] - f->c[i + 3]);
 	}
-	for (; j < p; j++)
-		a[j & 3] += pc->w[j] * pc->x[j];
-	return pc->w0 + ((a[0] + a[1]) + (a[2] + a[3]));
+	for (; i < f->n; i++)
+		a[i & 3] += f->w[i] * (pc->x[f->idx[i]] - f->c[i]);
+	return f->b0 + ((a[0] + a[1]) + (a[2] + a[3]));
 }
 
 /* A NULL where the model has no fill value for feature j: an error naming name. */

@@ -642,10 +642,13 @@ MlpPrepJson(List *specs, const MlpEngineer *eng)
 		}
 		if (ps->has_encode)
 		{
-			appendStringInfo(&s, "%s\"encode\": \"%s\"", first ? "" : ", ",
-							 encode_names[ps->encode]);
+			/* the encoding only where given: a cap alone keeps "*"'s */
+			if (ps->has_method)
+				appendStringInfo(&s, "%s\"encode\": \"%s\"", first ? "" : ", ",
+								 encode_names[ps->encode]);
 			if (ps->has_max_categories)
-				appendStringInfo(&s, ", \"max_categories\": %d", ps->max_categories);
+				appendStringInfo(&s, "%s\"max_categories\": %d",
+								 ps->has_method || !first ? ", " : "", ps->max_categories);
 			if (ps->has_method && ps->encode == MLP_ENCODE_TARGET)
 			{
 				appendStringInfoString(&s, ", \"smoothing\": ");

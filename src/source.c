@@ -630,7 +630,8 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		 * NULL: it is a category).
 		 */
 		if (own && categorical && (own->transform != MLP_TRANSFORM_NONE ||
-								   ((own->has_impute || own->has_scale) &&
+								   (own->has_impute && ps->encode != MLP_ENCODE_ORDINAL) ||
+								   (own->has_scale &&
 									ps->encode != MLP_ENCODE_ORDINAL &&
 									ps->encode != MLP_ENCODE_TARGET)))
 			ereport(ERROR,
@@ -642,7 +643,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 							ps->encode == MLP_ENCODE_HASH ? "a hash" :
 							ps->encode == MLP_ENCODE_ORDINAL ? "an ordinal" :
 							ps->encode == MLP_ENCODE_TARGET ? "a target" : "a one-hot"),
-					 errhint("Keys for a categorical feature: encode, max_categories, smoothing, buckets; impute and scale with encode \"ordinal\" or \"target\"; transform never.")));
+					 errhint("Keys for a categorical feature: encode, max_categories, smoothing, buckets; impute with encode \"ordinal\"; scale with \"ordinal\" or \"target\"; transform never.")));
 		if (own && !categorical && own->has_encode)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1111,6 +1112,18 @@ OrderValue(Datum d, Oid type)
 	}
 }
 
+/* Whether an array value has a NULL element (a detoasted copy is freed). */
+static bool
+ArrayHasNulls(Datum d)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	bool		has = array_contains_nulls(arr);
+
+	if ((Pointer) arr != DatumGetPointer(d))
+		pfree(arr);
+	return has;
+}
+
 /*
  * Append row i of array column j: its elements, or NaN for each of a NULL
  * array.  The length is the first non-NULL array's; rows before it were
@@ -1132,7 +1145,8 @@ AddArrayRow(MlpRowSink *sink, int j, int64 i, bool isnull, Datum value)
 		return;					/* NULLs so far: filled in once the length is known */
 	if (i >= b->cap)
 	{
-		int64		newcap = Max(sink->m.cap, i + 1);
+		/* doubling, within the matrix's rows (sized from statistics, maybe stale) */
+		int64		newcap = Min(Max(b->cap * 2, Max(i + 1, 1024)), Max(sink->m.cap, i + 1));
 		Size		bytes = mul_size(mul_size(sizeof(double), (Size) b->len), (Size) newcap);
 
 		MlpCheckMemory(add_size(bytes, mul_size(mul_size(sizeof(double), sink->m.ncols),
@@ -1165,10 +1179,15 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 	MemoryContext old = NULL;
 	uint64		h = 0;
 
-	/* a NULL in a column imputed by "drop" leaves the row out */
+	/*
+	 * A NULL in a column imputed by "drop" leaves the row out; so does a
+	 * NULL element of such an array.
+	 */
 	if (cols->any_drop)
 		for (int j = 0; j < cols->p; j++)
-			if (cols->impute[j] == MLP_IMPUTE_DROP && isnull[cols->attno[j]])
+			if (cols->impute[j] == MLP_IMPUTE_DROP &&
+				(isnull[cols->attno[j]] ||
+				 (MlpIsArrayKind(cols->kind[j]) && ArrayHasNulls(values[cols->attno[j]]))))
 			{
 				sink->dropped++;
 				return;

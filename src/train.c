@@ -528,7 +528,7 @@ AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit
 	MlpPoly    *poly = MlpPolyBuild(nb, PolyColumns(rows, eng->poly_columns, "polynomial"),
 									list_length(eng->poly_columns), eng->poly_degree,
 									PolyColumns(rows, eng->inter_columns, "interactions"),
-									list_length(eng->inter_columns));
+									list_length(eng->inter_columns), MLP_MAX_FEATURES);
 	int			p2 = nb + poly->nterms;
 	MlpColumns *cols = &rows->cols;
 	MlpPrep    *prep = fit->prep;
@@ -539,12 +539,6 @@ AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit
 	int		   *impute;
 
 	Assert(rows->par == NULL && rows->part.colmap == NULL);
-	if (p2 > MLP_MAX_FEATURES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the polynomial features would make %d features; the limit is %d",
-						p2, MLP_MAX_FEATURES),
-				 errhint("Name fewer columns, or use degree 2.")));
 	MlpPolyMatrix(poly, &rows->part.m, &m);
 	rows->part.m = m;
 	rows->part.p = p2;
@@ -568,6 +562,11 @@ AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit
 	cols->ncols = p2 + 1;
 	rows->sum.nnull = repalloc(rows->sum.nnull, sizeof(int64) * (p2 + 1));
 	memset(rows->sum.nnull + nb, 0, sizeof(int64) * (p2 + 1 - nb));
+	/* the products' ranges are found below; the target's moves to p2 */
+	rows->sum.min = repalloc(rows->sum.min, sizeof(double) * (p2 + 1));
+	rows->sum.max = repalloc(rows->sum.max, sizeof(double) * (p2 + 1));
+	rows->sum.min[p2] = rows->sum.min[nb];
+	rows->sum.max[p2] = rows->sum.max[nb];
 	rows->poly = poly;
 
 	/* the steps of the products: no NULLs, "*"'s scaler */
@@ -623,6 +622,8 @@ AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit
 		(*tmin)[j] = lo;
 		(*tmax)[j] = hi;
 		(*tabs)[j] = ab;
+		rows->sum.min[j] = lo;
+		rows->sum.max[j] = hi;
 	}
 }
 
@@ -669,17 +670,32 @@ FitPrep(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit)
 					   rows->cols.names[j]);
 		prep->fill[j] = NAN;
 		prep->scale[j] = 1.0;
-		/* "*" reaches a date's parts with neither a transform nor a constant */
-		if (ps[j] && rows->enc && MlpInputIsDate(&rows->enc->inputs[rows->enc->input_of[j]]) &&
-			(ps[j]->transform != MLP_TRANSFORM_NONE || ps[j]->impute == MLP_IMPUTE_CONSTANT))
+		/*
+		 * "*" reaches a date's parts with neither a transform nor a
+		 * constant, an ordinal or target value without a transform, and a
+		 * target value without imputation (it is never NULL: NULL is a
+		 * category).
+		 */
+		if (ps[j] && rows->enc && j < rows->enc->nfeatures)
 		{
-			MlpPrepSpec *copy = palloc(sizeof(MlpPrepSpec));
+			const MlpInput *in = &rows->enc->inputs[rows->enc->input_of[j]];
+			bool		date = MlpInputIsDate(in);
+			bool		coded = in->textual && !in->categorical;
 
-			*copy = *ps[j];
-			copy->transform = MLP_TRANSFORM_NONE;
-			if (copy->impute == MLP_IMPUTE_CONSTANT)
-				copy->impute = MLP_IMPUTE_ERROR;
-			ps[j] = copy;
+			if ((date || coded) &&
+				(ps[j]->transform != MLP_TRANSFORM_NONE ||
+				 (date && ps[j]->impute == MLP_IMPUTE_CONSTANT) ||
+				 (in->kind == MLP_INPUT_TARGET && ps[j]->impute != MLP_IMPUTE_ERROR)))
+			{
+				MlpPrepSpec *copy = palloc(sizeof(MlpPrepSpec));
+
+				*copy = *ps[j];
+				copy->transform = MLP_TRANSFORM_NONE;
+				if ((date && copy->impute == MLP_IMPUTE_CONSTANT) ||
+					in->kind == MLP_INPUT_TARGET)
+					copy->impute = MLP_IMPUTE_ERROR;
+				ps[j] = copy;
+			}
 		}
 		fit->scale[j] = ps[j] ? ps[j]->scale : MLP_SCALE_NONE;
 		if (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN)
@@ -829,10 +845,11 @@ VarianceIsNoise(double var, double mean, double n)
 /*
  * What the preprocessing takes from the training co-moments: the means
  * of columns without NULLs (their fill), and, where no pass found the
- * ranges, the refusal of constant columns.
+ * training ranges, the refusal of constant columns (from the variance and
+ * the loaded ranges, all rows).
  */
 static void
-FinishPrep(PrepFit *fit, const double *st, char **names)
+FinishPrep(PrepFit *fit, const double *st, char **names, const MlpSummary *sum)
 {
 	int			k = COMOM_K(st);
 	double		n = COMOM_N(st);
@@ -852,7 +869,13 @@ FinishPrep(PrepFit *fit, const double *st, char **names)
 					 errmsg("feature column \"%s\" has values too large for float8 arithmetic", names[j]),
 					 errdetail("Its variance over the training rows overflows."),
 					 errhint("Rescale the feature in a source query.")));
-		if (!fit->ranged && VarianceIsNoise(var, mean[j], n))
+		/*
+		 * Without the fill pass, a feature is refused as constant when its
+		 * variance is exactly 0 or every row has one value; a variance
+		 * within rounding noise of its mean only gets scale 1 (below), as
+		 * scikit-learn's StandardScaler does.
+		 */
+		if (!fit->ranged && (var == 0 || sum->min[j] == sum->max[j]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("feature column \"%s\" is constant in the training rows", names[j]),
@@ -1140,7 +1163,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	/* the residual works in the data's own units, centred on its means */
 	rows.center = palloc(sizeof(double) * k);
 	memcpy((double *) rows.center, COMOM_MEAN(train_st), sizeof(double) * k);
-	FinishPrep(&pfit, train_st, rows.cols.names);
+	FinishPrep(&pfit, train_st, rows.cols.names, &rows.sum);
 	if (eng.select == MLP_SELECT_VARIANCE)
 	{
 		/* variances before scaling (standardised ones are all 1) */
