@@ -83,7 +83,7 @@ SELECT mlpipe_predict('d_ts', '{"ts": "not a time", "x": 2}'::jsonb);
 SELECT mlpipe_predict('d_ts', r) FROM (SELECT '2023-06-15'::text AS ts, 2.0 AS x) r;
 SELECT mlpipe_predict('d_ts', r) FROM (SELECT 'infinity'::timestamptz AS ts, 2.0 AS x) r;
 SELECT mlpipe_predict('d_ts', ARRAY[1, 2]::float8[]);
-SELECT mlpipe_predict('d_ts', r) FROM (SELECT NULL::timestamptz AS ts, 2.0 AS x) r;
+SELECT round(mlpipe_predict('d_ts', r)::numeric, 6) AS null_date_imputed FROM (SELECT NULL::timestamptz AS ts, 2.0 AS x) r;
 SELECT * FROM mlpipe_evaluate('d_ts', 'SELECT ts::text AS ts, x, y FROM dte');
 SELECT mlpipe_train('d_bad', $$SELECT ts, x, y FROM dte UNION ALL SELECT 'infinity', 1, 1$$, 'y', test_size => 0);
 SELECT mlpipe_train('d_bad', $$SELECT TIMESTAMP '2024-01-01' AS t, x, y FROM dte$$, 'y', test_size => 0);

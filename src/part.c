@@ -60,28 +60,19 @@ CenterBlock(double *blk, int b, int k, double *bst)
 		double	   *col = blk + (Size) j * b;
 		double		s = 0;
 
-		for (int r = 0; r < b; r++)
-			s += col[r];
-		bmean[j] = s / b;
-		for (int r = 0; r < b; r++)
-			col[r] -= bmean[j];
+		double		x0 = b > 0 ? col[0] : 0;
 
 		/*
-		 * Far from zero the sum loses the low digits the mean needs (1e15
-		 * plus 0 or 1: the sum of 2048 is off by hundreds); a second pass
-		 * over the small centred values finds what is left, so products
-		 * are taken about the block's true mean.
+		 * The sum is of differences from the first value: far from zero a
+		 * plain sum loses the low digits the mean needs (1e15 plus 0 or 1:
+		 * the sum of 2048 is off by hundreds), differences of close values
+		 * are exact.
 		 */
-		s = 0;
 		for (int r = 0; r < b; r++)
-			s += col[r];
-		if (s != 0)
-		{
-			s /= b;
-			bmean[j] += s;
-			for (int r = 0; r < b; r++)
-				col[r] -= s;
-		}
+			s += col[r] - x0;
+		bmean[j] = x0 + s / b;
+		for (int r = 0; r < b; r++)
+			col[r] -= bmean[j];
 	}
 }
 
@@ -293,27 +284,17 @@ AddBlockSparse(double *st, double *blk, int b, int k, double *bst,
 		double	   *out = s->D + (Size) d * b;
 		double		sum = 0;
 
+		double		x0 = col[0];
+
+		/* differences from the first value, as in CenterBlock */
 		for (int r = 0; r < b; r++)
-			sum += col[r];
-		mean[s->dense[d]] = sum / b;
+			sum += col[r] - x0;
+		mean[s->dense[d]] = x0 + sum / b;
 		sum = 0;
 		for (int r = 0; r < b; r++)
 		{
 			out[r] = col[r] - mean[s->dense[d]];
 			sum += out[r];
-		}
-		/* a second pass for what the first sum lost (see CenterBlock) */
-		if (sum != 0)
-		{
-			double		shift = sum / b;
-
-			mean[s->dense[d]] += shift;
-			sum = 0;
-			for (int r = 0; r < b; r++)
-			{
-				out[r] -= shift;
-				sum += out[r];
-			}
 		}
 		/* not quite 0 after rounding: the dense path's products cancel it */
 		s->dsum[d] = sum;
