@@ -31,11 +31,11 @@ ORDER BY 1, 2;
 
 -- aggregates: a real state type (never internal) and a combine function,
 -- so parallel query and Citus can split them
-SELECT a.aggfnoid::regproc AS aggregate, a.aggtranstype::regtype AS state,
+SELECT p.proname AS aggregate, a.aggtranstype::regtype AS state,
        a.aggcombinefn <> 0 AS has_combine, a.agginitval
-FROM pg_aggregate a
-WHERE a.aggfnoid::regproc::text LIKE 'mlpipe%'
-ORDER BY 1::text;
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.proname LIKE 'mlpipe%'
+ORDER BY 1, 2::text;
 
 -- the memory budget setting
 SHOW mlpipe.max_memory;

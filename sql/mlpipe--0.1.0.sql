@@ -368,6 +368,52 @@ AS 'MODULE_PATHNAME', 'mlpipe_roc_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLE
 CREATE FUNCTION mlpipe_pr_auc_final(float8[]) RETURNS float8
 AS 'MODULE_PATHNAME', 'mlpipe_pr_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- ---------------------------------------------------------------------------
+-- Multiclass metrics: the confusion of label pairs as a state type of its
+-- own (text form {"labels": [...], "counts": [[...]]}), and the metrics of
+-- scikit-learn from it.  Labels of any type, compared as the text their type
+-- prints; NULL pairs are skipped.
+-- ---------------------------------------------------------------------------
+CREATE TYPE mlpipe_confusion;
+CREATE FUNCTION mlpipe_confusion_in(cstring) RETURNS mlpipe_confusion
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_confusion_out(mlpipe_confusion) RETURNS cstring
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mlpipe_confusion (
+    INPUT = mlpipe_confusion_in, OUTPUT = mlpipe_confusion_out,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+CREATE FUNCTION mlpipe_confusion_accum(mlpipe_confusion, anyelement, anyelement)
+RETURNS mlpipe_confusion
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlpipe_confusion_combine(mlpipe_confusion, mlpipe_confusion)
+RETURNS mlpipe_confusion
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlpipe_confusion_matrix(mlpipe_confusion) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_matrix_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mlpipe_confusion(y_true anyelement, y_pred anyelement) (
+    SFUNC = mlpipe_confusion_accum, STYPE = mlpipe_confusion,
+    COMBINEFUNC = mlpipe_confusion_combine, PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_confusion_matrix(y_true anyelement, y_pred anyelement) (
+    SFUNC = mlpipe_confusion_accum, STYPE = mlpipe_confusion,
+    COMBINEFUNC = mlpipe_confusion_combine, FINALFUNC = mlpipe_confusion_matrix,
+    PARALLEL = SAFE);
+CREATE FUNCTION mlpipe_accuracy(confusion mlpipe_confusion) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_accuracy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_precision(confusion mlpipe_confusion, average text DEFAULT 'macro',
+                                 positive text DEFAULT NULL) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_precision' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlpipe_recall(confusion mlpipe_confusion, average text DEFAULT 'macro',
+                              positive text DEFAULT NULL) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_recall' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlpipe_f1(confusion mlpipe_confusion, average text DEFAULT 'macro',
+                          positive text DEFAULT NULL) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_f1' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlpipe_mcc(confusion mlpipe_confusion) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_confusion_mcc' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_class_metrics(confusion mlpipe_confusion)
+RETURNS TABLE (class text, "precision" float8, recall float8, f1 float8, support float8)
+AS 'MODULE_PATHNAME', 'mlpipe_class_metrics' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE AGGREGATE mlpipe_accuracy(y_true anyelement, y_pred anyelement) (
     SFUNC = mlpipe_match_accum, STYPE = float8[], INITCOND = '{0,0}',
     COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_accuracy_final,

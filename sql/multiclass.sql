@@ -1,0 +1,81 @@
+-- Multiclass metrics from the confusion of label pairs (mlpipe_confusion),
+-- against sklearn.metrics on 600 fixed pairs
+-- (test/reference/make_multiclass_reference.py), for text and integer labels.
+CREATE TABLE mc (y_true text, y_pred text, t_int int, p_int int);
+\copy mc FROM 'test/data/multiclass_pairs.csv' WITH (FORMAT csv, HEADER)
+CREATE TABLE mcref (kind text, metric text, arg text, value float8);
+\copy mcref FROM 'test/reference/multiclass_metrics.csv' WITH (FORMAT csv, HEADER)
+CREATE TABLE mcconf AS
+SELECT 'text' AS kind, mlpipe_confusion(y_true, y_pred) AS c FROM mc
+UNION ALL
+SELECT 'int', mlpipe_confusion(t_int, p_int) FROM mc;
+
+-- every averaged metric agrees to 1e-9
+SELECT r.kind, r.metric, r.arg,
+       abs(CASE r.metric
+             WHEN 'accuracy' THEN mlpipe_accuracy(m.c)
+             WHEN 'mcc' THEN mlpipe_mcc(m.c)
+             WHEN 'precision' THEN mlpipe_precision(m.c, r.arg, CASE m.kind WHEN 'text' THEN 'dog' ELSE '10' END)
+             WHEN 'recall' THEN mlpipe_recall(m.c, r.arg, CASE m.kind WHEN 'text' THEN 'dog' ELSE '10' END)
+             WHEN 'f1' THEN mlpipe_f1(m.c, r.arg, CASE m.kind WHEN 'text' THEN 'dog' ELSE '10' END)
+           END - r.value) <= 1e-9 AS agrees
+FROM mcref r JOIN mcconf m USING (kind)
+WHERE r.metric IN ('accuracy', 'mcc', 'precision', 'recall', 'f1')
+ORDER BY 1, 2, 3;
+-- per class, in scikit-learn's order (the integers by value)
+SELECT m.kind, string_agg(cm.class, ' ' ORDER BY cm.ord) AS classes,
+       bool_and(abs(cm.precision - rp.value) <= 1e-9 AND abs(cm.recall - rr.value) <= 1e-9 AND
+                abs(cm.f1 - rf.value) <= 1e-9 AND cm.support = rs.value) AS all_agree
+FROM mcconf m
+CROSS JOIN LATERAL mlpipe_class_metrics(m.c) WITH ORDINALITY AS cm(class, precision, recall, f1, support, ord)
+JOIN mcref rp ON rp.metric = 'class_precision' AND rp.arg = cm.class
+JOIN mcref rr ON rr.metric = 'class_recall' AND rr.arg = cm.class
+JOIN mcref rf ON rf.metric = 'class_f1' AND rf.arg = cm.class
+JOIN mcref rs ON rs.metric = 'class_support' AND rs.arg = cm.class
+WHERE rp.kind = m.kind AND rr.kind = m.kind AND rf.kind = m.kind AND rs.kind = m.kind
+GROUP BY 1 ORDER BY 1;
+-- the confusion matrix, rows true labels, columns predicted
+SELECT m.kind, mlpipe_confusion_matrix(m.c) -> 'labels' AS labels,
+       (SELECT string_agg(v, ' ') FROM jsonb_array_elements(mlpipe_confusion_matrix(m.c) -> 'matrix') row,
+               jsonb_array_elements_text(row) v) =
+       (SELECT arg FROM mcref r WHERE r.kind = m.kind AND r.metric = 'confusion_matrix') AS same_matrix
+FROM mcconf m ORDER BY 1;
+SELECT mlpipe_confusion_matrix(y_true, y_pred) = (SELECT mlpipe_confusion_matrix(c) FROM mcconf WHERE kind = 'text')
+       AS aggregate_form FROM mc;
+
+-- per segment with GROUP BY, and in a parallel plan with the same result
+SELECT y_true, round(mlpipe_accuracy(mlpipe_confusion(y_true, y_pred))::numeric, 4) AS recall_of_class
+FROM mc GROUP BY 1 ORDER BY 1;
+CREATE TABLE mcbig AS SELECT m.* FROM mc m, generate_series(1, 200) g;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT abs(mlpipe_f1(mlpipe_confusion(y_true, y_pred), 'macro') -
+           (SELECT value FROM mcref WHERE kind = 'text' AND metric = 'f1' AND arg = 'macro')) <= 1e-9 AS parallel_f1,
+       abs(mlpipe_mcc(mlpipe_confusion(y_true, y_pred)) -
+           (SELECT value FROM mcref WHERE kind = 'text' AND metric = 'mcc')) <= 1e-9 AS parallel_mcc,
+       mlpipe_confusion_matrix(y_true, y_pred) -> 'labels' AS labels
+FROM mcbig;
+EXPLAIN (COSTS OFF) SELECT mlpipe_confusion(y_true, y_pred) FROM mcbig;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+
+-- the state type reads back what it prints, and refuses anything else
+SELECT c::text::mlpipe_confusion::text = c::text AS round_trip FROM mcconf;
+SELECT '{"labels": ["a", "b"], "counts": [[3, 1], [0, 2]]}'::mlpipe_confusion AS parsed;
+SELECT mlpipe_f1('{"labels": ["a", "b"], "counts": [[3, 1], [0, 2]]}'::mlpipe_confusion, 'binary', 'a');
+SELECT '{"labels": ["a", "a"], "counts": [[3, 1], [0, 2]]}'::mlpipe_confusion;
+SELECT '{"labels": ["a", "b"], "counts": [[3, 1]]}'::mlpipe_confusion;
+SELECT '{"labels": ["a", "b"], "counts": [[3, -1], [0, 2]]}'::mlpipe_confusion;
+SELECT '{"labels": ["a"], "counts": [[1]], "extra": 1}'::mlpipe_confusion;
+SELECT '[1, 2]'::mlpipe_confusion;
+-- bad arguments
+SELECT mlpipe_f1(c, 'samples') FROM mcconf WHERE kind = 'text';
+SELECT mlpipe_f1(c, 'binary') FROM mcconf WHERE kind = 'text';
+SELECT mlpipe_f1(c, 'binary', 'wolf') FROM mcconf WHERE kind = 'text';
+-- no pairs, or only NULLs: NULL
+SELECT mlpipe_f1(mlpipe_confusion(y_true, y_pred)) AS no_rows FROM mc WHERE false;
+SELECT mlpipe_accuracy(mlpipe_confusion(NULL::text, y_pred)) AS only_nulls FROM mc;
