@@ -442,6 +442,12 @@ CREATE AGGREGATE mlpipe_roc_auc(y_true boolean, score float8) (
     SFUNC = mlpipe_scores_accum, STYPE = float8[], INITCOND = '{0,0}',
     COMBINEFUNC = mlpipe_scores_combine, FINALFUNC = mlpipe_roc_auc_final,
     PARALLEL = SAFE);
+CREATE FUNCTION mlpipe_roc_curve_final(float8[]) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'mlpipe_roc_curve_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE mlpipe_roc_curve(y_true boolean, score float8) (
+    SFUNC = mlpipe_scores_accum, STYPE = float8[], INITCOND = '{0,0}',
+    COMBINEFUNC = mlpipe_scores_combine, FINALFUNC = mlpipe_roc_curve_final,
+    PARALLEL = SAFE);
 CREATE AGGREGATE mlpipe_pr_auc(y_true boolean, score float8) (
     SFUNC = mlpipe_scores_accum, STYPE = float8[], INITCOND = '{0,0}',
     COMBINEFUNC = mlpipe_scores_combine, FINALFUNC = mlpipe_pr_auc_final,

@@ -79,3 +79,20 @@ SELECT mlpipe_f1(c, 'binary', 'wolf') FROM mcconf WHERE kind = 'text';
 -- no pairs, or only NULLs: NULL
 SELECT mlpipe_f1(mlpipe_confusion(y_true, y_pred)) AS no_rows FROM mc WHERE false;
 SELECT mlpipe_accuracy(mlpipe_confusion(NULL::text, y_pred)) AS only_nulls FROM mc;
+
+-- the ROC curve of binary labels and scores, as sklearn.metrics.roc_curve
+-- (tied scores; points on straight segments dropped), serial and parallel
+CREATE TABLE rocpairs (y_true boolean, y_pred boolean, score float8, prob float8, label text, pred_label text);
+\copy rocpairs FROM 'test/data/classif_pairs.csv' WITH (FORMAT csv, HEADER)
+CREATE TABLE rocref (i int, threshold float8, fpr float8, tpr float8);
+\copy rocref FROM 'test/reference/roc_curve.csv' WITH (FORMAT csv, HEADER)
+WITH c AS (SELECT mlpipe_roc_curve(y_true, score) AS j FROM rocpairs),
+pts AS (SELECT (t.o - 1)::int AS i, t.v::float8 AS t,
+               (c.j -> 'fpr' ->> (t.o - 1)::int)::float8 AS f,
+               (c.j -> 'tpr' ->> (t.o - 1)::int)::float8 AS p
+        FROM c, jsonb_array_elements_text(c.j -> 'threshold') WITH ORDINALITY AS t(v, o))
+SELECT count(*) AS points, (SELECT count(*) FROM rocref) AS sklearn_points,
+       bool_and(abs(pts.t - r.threshold) <= 1e-12 AND abs(pts.f - r.fpr) <= 1e-12 AND
+                abs(pts.p - r.tpr) <= 1e-12) AS all_agree
+FROM pts JOIN rocref r USING (i);
+SELECT mlpipe_roc_curve(y, s) AS one_class FROM (VALUES (true, 0.5), (true, 0.7)) v(y, s);

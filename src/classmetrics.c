@@ -18,6 +18,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/typcache.h"
+#include "utils/jsonb.h"
+#include "lib/stringinfo.h"
 
 #include "mlpipe.h"
 
@@ -35,6 +37,7 @@ PG_FUNCTION_INFO_V1(mlpipe_scores_accum);
 PG_FUNCTION_INFO_V1(mlpipe_scores_combine);
 PG_FUNCTION_INFO_V1(mlpipe_roc_auc_final);
 PG_FUNCTION_INFO_V1(mlpipe_pr_auc_final);
+PG_FUNCTION_INFO_V1(mlpipe_roc_curve_final);
 
 /* The data of a float8[] state of exactly len elements, checked. */
 static double *
@@ -435,4 +438,73 @@ mlpipe_pr_auc_final(PG_FUNCTION_ARGS)
 		i = j;
 	}
 	PG_RETURN_FLOAT8(ap);
+}
+
+/*
+ * The ROC curve as scikit-learn 1.2's roc_curve(drop_intermediate=True)
+ * gives it: one point per distinct score, from the highest, with the
+ * cumulative false and true positive rates; points on a straight segment
+ * between their neighbours dropped; a first point (0, 0) at the highest
+ * score plus 1.  {"threshold": [...], "fpr": [...], "tpr": [...]}, or NULL
+ * when a class is missing.
+ */
+Datum
+mlpipe_roc_curve_final(PG_FUNCTION_ARGS)
+{
+	int64		n;
+	double		npos;
+	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
+	double	   *thr;
+	double	   *tps;
+	double	   *fps;
+	int64		m = 0;
+	double		tp = 0;
+	double		fp = 0;
+	StringInfoData s;
+
+	if (n == 0 || npos == 0 || npos == (double) n)
+		PG_RETURN_NULL();
+	thr = palloc(sizeof(double) * (n + 1));
+	tps = palloc(sizeof(double) * (n + 1));
+	fps = palloc(sizeof(double) * (n + 1));
+	for (int64 i = n - 1; i >= 0;)
+	{
+		int64		j = i;
+
+		while (j >= 0 && p[j].score == p[i].score)
+		{
+			tp += p[j].label;
+			fp += 1 - p[j].label;
+			j--;
+		}
+		thr[m] = p[i].score;
+		tps[m] = tp;
+		fps[m] = fp;
+		m++;
+		i = j;
+	}
+	initStringInfo(&s);
+	for (int pass = 0; pass < 3; pass++)
+	{
+		appendStringInfoString(&s, pass == 0 ? "{\"threshold\": [" :
+							   pass == 1 ? "], \"fpr\": [" : "], \"tpr\": [");
+		/* the added first point */
+		if (pass == 0)
+			MlpAppendJsonNumber(&s, thr[0] + 1);
+		else
+			appendStringInfoString(&s, "0");
+		for (int64 k = 0; k < m; k++)
+		{
+			/* kept: the ends, and where the second difference is not 0 */
+			if (k > 0 && k < m - 1 &&
+				fps[k + 1] - 2 * fps[k] + fps[k - 1] == 0 &&
+				tps[k + 1] - 2 * tps[k] + tps[k - 1] == 0)
+				continue;
+			appendStringInfoString(&s, ", ");
+			MlpAppendJsonNumber(&s, pass == 0 ? thr[k] :
+								pass == 1 ? fps[k] / fps[m - 1] : tps[k] / tps[m - 1]);
+		}
+	}
+	appendStringInfoString(&s, "]}");
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
 }
