@@ -178,9 +178,10 @@ BEGIN
                       HINT = 'Use split => ''stratified:<column>'', with the target of the training.';
         END IF;
         col := substr(split, 12);
-        -- the rules of mlpipe_train's stratified split
+        -- the rules of mlpipe_train's stratified split, whose classes are
+        -- the float8 values of the (numeric) target
         EXECUTE format('SELECT count(*), min(n) FROM (SELECT count(*) AS n FROM (%s) mlpipe_split_row
-                        GROUP BY mlpipe_split_row.%I) c', q, col)
+                        GROUP BY (mlpipe_split_row.%I)::float8) c', q, col)
             INTO n_train, n_test;
         IF n_train > 1000 THEN
             RAISE EXCEPTION 'a stratified split needs a target with at most 1000 distinct values'
@@ -190,9 +191,10 @@ BEGIN
             RAISE EXCEPTION 'a stratified split needs at least 2 rows of each target value'
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        cut := format('SELECT mlpipe_split_row, row_number() OVER (PARTITION BY mlpipe_split_row.%1$I
-                              ORDER BY @extschema@.mlpipe_split_key(mlpipe_split_row, %3$L::bigint)) AS rn,
-                              count(*) OVER (PARTITION BY mlpipe_split_row.%1$I) AS n
+        cut := format('SELECT (mlpipe_split_row.*)::record AS mlpipe_split_row,
+                              row_number() OVER (PARTITION BY (mlpipe_split_row.%1$I)::float8
+                              ORDER BY @extschema@.mlpipe_split_key(mlpipe_split_row.*, %3$L::bigint)) AS rn,
+                              count(*) OVER (PARTITION BY (mlpipe_split_row.%1$I)::float8) AS n
                        FROM (%2$s) mlpipe_split_row', col, q, seed);
         EXECUTE format('CREATE TABLE %s AS SELECT (x.mlpipe_split_row).* FROM (%s) x
                         WHERE x.rn > floor(%L::float8 * x.n + 0.5)', train_table, cut, test_size);
@@ -202,10 +204,10 @@ BEGIN
         -- the caller's search_path resolves the source and the tables;
         -- our own function is named with its schema and exact types
         EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) mlpipe_split_row '
-                       'WHERE NOT @extschema@.mlpipe_split_test(mlpipe_split_row, %L::float8, %L::text, %L::bigint)',
+                       'WHERE NOT @extschema@.mlpipe_split_test(mlpipe_split_row.*, %L::float8, %L::text, %L::bigint)',
                        train_table, q, test_size, split, seed);
         EXECUTE format('CREATE TABLE %s AS SELECT * FROM (%s) mlpipe_split_row '
-                       'WHERE @extschema@.mlpipe_split_test(mlpipe_split_row, %L::float8, %L::text, %L::bigint)',
+                       'WHERE @extschema@.mlpipe_split_test(mlpipe_split_row.*, %L::float8, %L::text, %L::bigint)',
                        test_table, q, test_size, split, seed);
     END IF;
     EXECUTE format('SELECT count(*) FROM %s', train_table) INTO n_train;

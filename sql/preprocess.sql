@@ -176,3 +176,9 @@ SELECT abs(avg((y - mlpipe_predict('p_far', f))^2) - (SELECT value FROM mlpipe_e
        abs((SELECT value FROM mlpipe_evaluate('p_far', 'pfar') WHERE metric = 'mse') -
            (SELECT value FROM mlpipe_evaluate('p_far0', 'SELECT big - 1e15 AS big, y FROM pfar') WHERE metric = 'mse')) <= 1e-9 AS same_fit
 FROM pfar f;
+-- every scaler fits it alike (none and maxabs centre it internally too)
+SELECT v.sc, abs((t.metrics -> 'train' ->> 'mse')::float8 - 0.03994982) <= 1e-7 AS same_fit
+FROM (VALUES ('none'), ('maxabs'), ('minmax'), ('robust'), ('standard')) v(sc),
+LATERAL mlpipe_train('p_far_' || v.sc, 'pfar', 'y', test_size => 0, exclude => ARRAY['i'],
+                     preprocess => jsonb_build_object('*', jsonb_build_object('scale', v.sc))) t
+ORDER BY 1;

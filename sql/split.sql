@@ -92,3 +92,6 @@ CREATE TABLE strat_s AS SELECT a AS s, b, y FROM strat;
 SELECT * FROM mlpipe_split('strat_s', 'strat_s_train', 'strat_s_test', 0.25, 'stratified:y', 5);
 SELECT * FROM mlpipe_split('strat_s', 'strat_s_train2', 'strat_s_test2', 0.25, 'random', 5);
 SELECT * FROM mlpipe_split('SELECT a, b, a + b AS y FROM strat', 'strat_x', 'strat_y', 0.25, 'stratified:y', 5);
+CREATE TABLE strat_alias AS SELECT a AS mlpipe_split_row, b, y FROM strat;
+SELECT * FROM mlpipe_split('strat_alias', 'strat_alias_train', 'strat_alias_test', 0.25, 'stratified:y', 5);
+SELECT * FROM mlpipe_split('strat_alias', 'strat_alias_train2', 'strat_alias_test2', 0.25, 'random', 5);

@@ -467,6 +467,7 @@ typedef struct PrepFit
 {
 	MlpPrep    *prep;
 	MlpScale   *scale;			/* per feature: the scaler asked for */
+	bool	   *onehot;			/* per feature: 0 or 1, never centred */
 	bool	   *mean_later;		/* mean of a column without NULLs: from co-moments */
 	bool		ranged;			/* the fill pass ran and refused constants */
 } PrepFit;
@@ -583,6 +584,7 @@ AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit
 	}
 	fit->scale = repalloc(fit->scale, sizeof(MlpScale) * p2);
 	fit->mean_later = repalloc(fit->mean_later, sizeof(bool) * p2);
+	fit->onehot = repalloc(fit->onehot, sizeof(bool) * p2);
 	*tmin = repalloc(*tmin, sizeof(double) * p2);
 	*tmax = repalloc(*tmax, sizeof(double) * p2);
 	*tabs = repalloc(*tabs, sizeof(double) * p2);
@@ -604,6 +606,7 @@ AddPolynomial(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit
 		}
 		fit->scale[j] = all ? all->scale : MLP_SCALE_NONE;
 		fit->mean_later[j] = false;
+		fit->onehot[j] = false;
 		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < rows->part.m.nrows; i++)
 		{
@@ -659,6 +662,7 @@ FitPrep(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit)
 	fit->prep = prep;
 	fit->scale = palloc0(sizeof(MlpScale) * p);
 	fit->mean_later = palloc0(sizeof(bool) * p);
+	fit->onehot = palloc0(sizeof(bool) * p);
 	for (int j = 0; j < p; j++)
 	{
 		bool		has_null = rows->sum.nnull[j] > 0;
@@ -698,6 +702,7 @@ FitPrep(TrainRows *rows, List *specs, const MlpEngineer *eng, PrepFit *fit)
 			}
 		}
 		fit->scale[j] = ps[j] ? ps[j]->scale : MLP_SCALE_NONE;
+		fit->onehot[j] = rows->enc && j < rows->enc->nfeatures && rows->enc->onehot[j];
 		if (ps[j] && ps[j]->impute == MLP_IMPUTE_MEAN)
 		{
 			fit->mean_later[j] = !has_null;
@@ -907,6 +912,18 @@ ScaleComoments(double *st, const PrepFit *fit)
 
 			prep->center[j] = mean[j];
 			prep->scale[j] = VarianceIsNoise(var, mean[j], n) ? 1.0 : sqrt(var);
+		}
+		else if ((fit->scale[j] == MLP_SCALE_NONE || fit->scale[j] == MLP_SCALE_MAXABS) &&
+				 !fit->onehot[j])
+		{
+			/*
+			 * Centred at the training mean all the same: with an intercept
+			 * a linear model's coefficients do not change, but the
+			 * intercept and every prediction then work near the data
+			 * (1e15 + x loses x to the intercept otherwise).  Reported
+			 * coefficients are on the original scale as always.
+			 */
+			prep->center[j] = mean[j];
 		}
 	}
 	for (int j = 0; j < k; j++)
