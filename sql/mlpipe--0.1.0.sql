@@ -450,6 +450,24 @@ CREATE AGGREGATE mlpipe_roc_curve(y_true boolean, score float8) (
     SFUNC = mlpipe_scores_accum, STYPE = float8[], INITCOND = '{0,0}',
     COMBINEFUNC = mlpipe_scores_combine, FINALFUNC = mlpipe_roc_curve_final,
     PARALLEL = SAFE);
+CREATE FUNCTION mlpipe_proba_log_loss_accum(float8[], anyelement, float8[], text[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_proba_log_loss_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_proba_accum(float8[], anyelement, float8[], text[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_proba_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_proba_combine(float8[], float8[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_proba_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mlpipe_roc_auc_ovr_final(float8[]) RETURNS float8
+AS 'MODULE_PATHNAME', 'mlpipe_roc_auc_ovr_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- many classes: proba in the order of classes (as mlpipe_predict_proba and
+-- mlpipe_classes will give them)
+CREATE AGGREGATE mlpipe_log_loss(y_true anyelement, proba float8[], classes text[]) (
+    SFUNC = mlpipe_proba_log_loss_accum, STYPE = float8[], INITCOND = '{0,0}',
+    COMBINEFUNC = mlpipe_sum_combine, FINALFUNC = mlpipe_log_loss_final,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlpipe_roc_auc(y_true anyelement, proba float8[], classes text[]) (
+    SFUNC = mlpipe_proba_accum, STYPE = float8[], INITCOND = '{0,0,0}',
+    COMBINEFUNC = mlpipe_proba_combine, FINALFUNC = mlpipe_roc_auc_ovr_final,
+    PARALLEL = SAFE);
 CREATE AGGREGATE mlpipe_pr_auc(y_true boolean, score float8) (
     SFUNC = mlpipe_scores_accum, STYPE = float8[], INITCOND = '{0,0}',
     COMBINEFUNC = mlpipe_scores_combine, FINALFUNC = mlpipe_pr_auc_final,

@@ -96,3 +96,34 @@ SELECT count(*) AS points, (SELECT count(*) FROM rocref) AS sklearn_points,
                 abs(pts.p - r.tpr) <= 1e-12) AS all_agree
 FROM pts JOIN rocref r USING (i);
 SELECT mlpipe_roc_curve(y, s) AS one_class FROM (VALUES (true, 0.5), (true, 0.7)) v(y, s);
+
+-- many classes from probability arrays (in the order of classes): one-vs-
+-- rest macro ROC AUC (tie-aware) and log loss, as scikit-learn, serial and
+-- parallel
+CREATE TABLE mcp (y_true text, p_cat float8, p_dog float8, p_eel float8);
+\copy mcp FROM 'test/data/multiclass_proba.csv' WITH (FORMAT csv, HEADER)
+SELECT abs(mlpipe_roc_auc(y_true, ARRAY[p_cat, p_dog, p_eel], ARRAY['cat', 'dog', 'eel']) -
+           (SELECT value FROM mcref WHERE kind = 'proba' AND metric = 'roc_auc_ovr')) <= 1e-9 AS roc_auc_ovr,
+       abs(mlpipe_log_loss(y_true, ARRAY[p_cat, p_dog, p_eel], ARRAY['cat', 'dog', 'eel']) -
+           (SELECT value FROM mcref WHERE kind = 'proba' AND metric = 'log_loss')) <= 1e-9 AS log_loss
+FROM mcp;
+CREATE TABLE mcpbig AS SELECT m.* FROM mcp m, generate_series(1, 100) g;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT abs(mlpipe_roc_auc(y_true, ARRAY[p_cat, p_dog, p_eel], ARRAY['cat', 'dog', 'eel']) -
+           (SELECT value FROM mcref WHERE kind = 'proba' AND metric = 'roc_auc_ovr')) <= 1e-9 AS parallel_roc_auc,
+       abs(mlpipe_log_loss(y_true, ARRAY[p_cat, p_dog, p_eel], ARRAY['cat', 'dog', 'eel']) -
+           (SELECT value FROM mcref WHERE kind = 'proba' AND metric = 'log_loss')) <= 1e-9 AS parallel_log_loss
+FROM mcpbig;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+-- bad input
+SELECT mlpipe_roc_auc(y_true, ARRAY[p_cat, p_dog], ARRAY['cat', 'dog', 'eel']) FROM mcp;
+SELECT mlpipe_log_loss(y_true, ARRAY[p_cat, p_dog, p_eel], ARRAY['cat', 'dog', 'owl']) FROM mcp;
+SELECT mlpipe_log_loss(y_true, ARRAY[p_cat, -p_dog, p_eel], ARRAY['cat', 'dog', 'eel']) FROM mcp;
+SELECT mlpipe_roc_auc(y_true, ARRAY[p_cat, p_dog, p_eel], ARRAY['cat', 'dog', 'eel']) AS one_class_missing
+FROM mcp WHERE y_true <> 'eel';

@@ -38,6 +38,10 @@ PG_FUNCTION_INFO_V1(mlpipe_scores_combine);
 PG_FUNCTION_INFO_V1(mlpipe_roc_auc_final);
 PG_FUNCTION_INFO_V1(mlpipe_pr_auc_final);
 PG_FUNCTION_INFO_V1(mlpipe_roc_curve_final);
+PG_FUNCTION_INFO_V1(mlpipe_proba_log_loss_accum);
+PG_FUNCTION_INFO_V1(mlpipe_proba_accum);
+PG_FUNCTION_INFO_V1(mlpipe_proba_combine);
+PG_FUNCTION_INFO_V1(mlpipe_roc_auc_ovr_final);
 
 /* The data of a float8[] state of exactly len elements, checked. */
 static double *
@@ -507,4 +511,242 @@ mlpipe_roc_curve_final(PG_FUNCTION_ARGS)
 	}
 	appendStringInfoString(&s, "]}");
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
+}
+
+/*
+ * The position of a row's true label among the classes its probabilities
+ * are in the order of (compared as the text the label's type prints), and
+ * the probabilities, checked: one per class, finite, at least 0.
+ */
+static int
+ProbaRow(FunctionCallInfo fcinfo, double **proba, int *k)
+{
+	ArrayType  *pa = PG_GETARG_ARRAYTYPE_P(2);
+	ArrayType  *ca = PG_GETARG_ARRAYTYPE_P(3);
+	Datum	   *cls;
+	bool	   *nulls;
+	int			nc;
+	char	   *label;
+	Oid			func;
+	bool		isvarlena;
+	int			found = -1;
+
+	if (ARR_NDIM(pa) != 1 || ARR_HASNULL(pa) || ARR_NDIM(ca) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("probabilities and classes must be one-dimensional arrays without NULLs")));
+	deconstruct_array(ca, TEXTOID, -1, false, TYPALIGN_INT, &cls, &nulls, &nc);
+	*k = ARR_DIMS(pa)[0];
+	if (nc != *k || *k < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%d probabilities for %d classes", *k, nc),
+				 errhint("Give one probability per class, in the order of the classes (at least 2).")));
+	getTypeOutputInfo(get_fn_expr_argtype(fcinfo->flinfo, 1), &func, &isvarlena);
+	label = OidOutputFunctionCall(func, PG_GETARG_DATUM(1));
+	for (int i = 0; i < nc; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("classes must not contain NULL")));
+		if (strcmp(TextDatumGetCString(cls[i]), label) == 0)
+			found = i;
+	}
+	if (found < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label \"%s\" is not among the classes", label)));
+	*proba = (double *) ARR_DATA_PTR(pa);
+	for (int i = 0; i < *k; i++)
+		if (!isfinite((*proba)[i]) || (*proba)[i] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("probability %g is not a finite number of at least 0", (*proba)[i])));
+	return found;
+}
+
+/*
+ * (state [n, sum], y_true, proba, classes): scikit-learn 1.2's log_loss of
+ * many classes: probabilities clipped to [1e-15, 1 - 1e-15], each row
+ * normalised to sum 1, then -log of the true class's.
+ */
+Datum
+mlpipe_proba_log_loss_accum(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = StateArg(fcinfo);
+	double	   *st = FixedState(state, 2);
+	double	   *p;
+	int			k;
+	int			t = ProbaRow(fcinfo, &p, &k);
+	double		eps = 1e-15;
+	double		sum = 0;
+
+	for (int i = 0; i < k; i++)
+		sum += Min(Max(p[i], eps), 1 - eps);
+	st[0] += 1;
+	st[1] -= log(Min(Max(p[t], eps), 1 - eps) / sum);
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+/* A new probability state: [n, cap, k], then cap rows of (class, k probabilities). */
+static ArrayType *
+NewProba(int64 cap, int k, const double *old, int64 n)
+{
+	Size		len = add_size(3, mul_size((Size) cap, (Size) k + 1));
+	Size		bytes = add_size(ARR_OVERHEAD_NONULLS(1), mul_size(len, sizeof(double)));
+	ArrayType  *a;
+	double	   *d;
+
+	MlpCheckMemory(bytes, "the probability aggregate");
+	if (!AllocSizeIsValid(bytes) || len > (Size) INT_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many rows for an exact AUC"),
+				 errdetail("The probabilities of one group are kept in one value of at most 1 GB.")));
+	a = (ArrayType *) palloc0(bytes);
+	SET_VARSIZE(a, bytes);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = (int) len;
+	ARR_LBOUND(a)[0] = 1;
+	d = (double *) ARR_DATA_PTR(a);
+	d[0] = (double) n;
+	d[1] = (double) cap;
+	d[2] = (double) k;
+	if (n > 0)
+		memcpy(d + 3, old + 3, sizeof(double) * (Size) n * (k + 1));
+	return a;
+}
+
+/* The data of a probability state, checked. */
+static double *
+ProbaData(ArrayType *a)
+{
+	double	   *d;
+	int			len;
+
+	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+		ARR_DIMS(a)[0] < 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("float8[] is not a probability state")));
+	d = (double *) ARR_DATA_PTR(a);
+	len = ARR_DIMS(a)[0];
+	if (!(d[0] >= 0 && d[1] >= d[0] && d[2] >= 0 && d[2] <= 100000 &&
+		  3 + d[1] * (d[2] + 1) == len))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("float8[] is not a probability state")));
+	return d;
+}
+
+/* (state, y_true, proba, classes): keep the row for the final AUC. */
+Datum
+mlpipe_proba_accum(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = StateArg(fcinfo);
+	double	   *d = ProbaData(state);
+	int64		n = (int64) d[0];
+	double	   *p;
+	int			k;
+	int			t = ProbaRow(fcinfo, &p, &k);
+
+	if (d[2] != 0 && (int) d[2] != k)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("rows give %d and %d probabilities", (int) d[2], k)));
+	if (d[2] == 0 || n == (int64) d[1])
+	{
+		state = NewProba(Max(64, 2 * n), k, d, n);
+		d = (double *) ARR_DATA_PTR(state);
+	}
+	d[3 + (Size) n * (k + 1)] = t;
+	memcpy(d + 4 + (Size) n * (k + 1), p, sizeof(double) * k);
+	d[0] = (double) (n + 1);
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+/* Combine two probability states: all rows of both. */
+Datum
+mlpipe_proba_combine(PG_FUNCTION_ARGS)
+{
+	double	   *a = ProbaData(PG_GETARG_ARRAYTYPE_P(0));
+	double	   *b = ProbaData(PG_GETARG_ARRAYTYPE_P(1));
+	int64		na = (int64) a[0];
+	int64		nb = (int64) b[0];
+	int			k = (int) Max(a[2], b[2]);
+	ArrayType  *out;
+	double	   *d;
+
+	if (na > 0 && nb > 0 && a[2] != b[2])
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("rows give %d and %d probabilities", (int) a[2], (int) b[2])));
+	out = NewProba(Max(na + nb, 1), k, na > 0 ? a : b, na > 0 ? na : nb);
+	d = (double *) ARR_DATA_PTR(out);
+	if (na > 0 && nb > 0)
+		memcpy(d + 3 + (Size) na * (k + 1), b + 3, sizeof(double) * (Size) nb * (k + 1));
+	d[0] = (double) (na + nb);
+	PG_RETURN_ARRAYTYPE_P(out);
+}
+
+/* The exact, tie-aware AUC of n (score, 0/1 label) pairs, sorted by score. */
+static double
+PairsAuc(const ScorePair *p, int64 n, double npos)
+{
+	double		rank_sum = 0;
+	int64		i = 0;
+
+	while (i < n)
+	{
+		int64		j = i;
+		double		pos = 0;
+
+		while (j < n && p[j].score == p[i].score)
+			pos += p[j++].label;
+		rank_sum += pos * ((double) (i + 1) + (double) j) / 2.0;
+		i = j;
+	}
+	return (rank_sum - npos * (npos + 1) / 2.0) / (npos * ((double) n - npos));
+}
+
+/*
+ * One-vs-rest ROC AUC over many classes, macro averaged, as scikit-learn's
+ * roc_auc_score(multi_class="ovr"); NULL when a class has no row or every
+ * row (its AUC is undefined).
+ */
+Datum
+mlpipe_roc_auc_ovr_final(PG_FUNCTION_ARGS)
+{
+	double	   *d = ProbaData(PG_GETARG_ARRAYTYPE_P(0));
+	int64		n = (int64) d[0];
+	int			k = (int) d[2];
+	ScorePair  *p;
+	double		sum = 0;
+
+	if (n == 0)
+		PG_RETURN_NULL();
+	p = MemoryContextAllocExtended(CurrentMemoryContext, sizeof(ScorePair) * n,
+								   MCXT_ALLOC_HUGE);
+	for (int c = 0; c < k; c++)
+	{
+		double		npos = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < n; i++)
+		{
+			const double *row = d + 3 + (Size) i * (k + 1);
+
+			p[i].label = (row[0] == c) ? 1.0 : 0.0;
+			p[i].score = row[1 + c];
+			npos += p[i].label;
+		}
+		if (npos == 0 || npos == (double) n)
+			PG_RETURN_NULL();
+		qsort(p, n, sizeof(ScorePair), CompareScore);
+		sum += PairsAuc(p, n, npos);
+	}
+	PG_RETURN_FLOAT8(sum / k);
 }

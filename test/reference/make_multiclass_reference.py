@@ -11,6 +11,9 @@ test/reference/multiclass_metrics.csv: accuracy, precision/recall/f1 with
 average macro, weighted, micro and binary (positive "dog"), Matthews
 correlation, the per-class values and the confusion matrix with labels
 sorted as scikit-learn sorts them (by text, and by value for the integers).
+Also test/data/multiclass_proba.csv: seeded class probabilities (rounded to
+0.01, so with ties) for the true labels, and their one-vs-rest macro ROC AUC
+and log loss.
 """
 import csv
 
@@ -54,6 +57,22 @@ for kind, yt, yp in (("text", y_true, y_pred),
     cm = metrics.confusion_matrix(yt, yp, labels=labs)
     out.append((kind, "confusion_labels", " ".join(str(v) for v in labs), 0))
     out.append((kind, "confusion_matrix", " ".join(" ".join(str(int(v)) for v in row) for row in cm), 0))
+
+# probabilities for three classes (rounded: many ties), as a model would give them
+conc = {"cat": [4, 1, 1], "dog": [1, 3, 1], "eel": [1, 1, 2]}
+P = np.round(np.array([rng.dirichlet(conc[t]) for t in y_true]), 2)
+P[:, 2] = np.round(1 - P[:, 0] - P[:, 1], 2)
+P = np.clip(P, 0, 1)
+classes = ["cat", "dog", "eel"]
+with open("test/data/multiclass_proba.csv", "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["y_true", "p_cat", "p_dog", "p_eel"])
+    for t, row in zip(y_true, P):
+        w.writerow([t] + [repr(float(v)) for v in row])
+back = list(csv.reader(open("test/data/multiclass_proba.csv")))[1:]
+P = np.array([[float(v) for v in r[1:]] for r in back])
+out.append(("proba", "roc_auc_ovr", "", metrics.roc_auc_score(y_true, P, multi_class="ovr", labels=classes)))
+out.append(("proba", "log_loss", "", metrics.log_loss(y_true, P, labels=classes)))
 
 with open("test/reference/multiclass_metrics.csv", "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
