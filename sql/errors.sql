@@ -29,14 +29,14 @@ SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', features => ARRAY['a', '
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', exclude => ARRAY['zz'])$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', 'deep_forest')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', task => 'ranking')$$);
-SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', task => 'classification')$$);
+SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', 'linear_regression', task => 'classification')$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict('no_such_project', '{"a": 1}'::jsonb)$$);
 SELECT pg_temp.err($$SELECT mlpipe_predict(999999, '{"a": 1}'::jsonb)$$);
 SELECT pg_temp.err($$SELECT * FROM mlpipe_coefficients('no_such_project')$$);
 SELECT pg_temp.err($$SELECT mlpipe_deploy('no_such_project')$$);
 
 -- wrong types and shapes of data
-SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'label')$$);
+SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'label', 'ridge')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, n * INTERVAL ''1 day'' AS d, y FROM t', 'y')$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 'SELECT a, n * INTERVAL ''1 day'' AS d, y FROM t', 'y', features => ARRAY['a', 'd'])$$);
 SELECT pg_temp.err($$SELECT mlpipe_train('e', 't', 'y', features => ARRAY['a', 'y'])$$);

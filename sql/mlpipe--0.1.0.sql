@@ -100,7 +100,7 @@ CREATE FUNCTION mlpipe_train(
     project     text,
     source      text,
     target      text,
-    algorithm   text DEFAULT 'linear_regression',
+    algorithm   text DEFAULT NULL,
     task        text DEFAULT NULL,
     hyperparams jsonb DEFAULT '{}',
     preprocess  jsonb DEFAULT '{}',
@@ -248,6 +248,62 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION mlpipe_predict(model_id bigint, features jsonb) RETURNS float8
 AS 'MODULE_PATHNAME', 'mlpipe_predict_jsonb'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_proba(project text, "row" record) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_predict_proba_row'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_class(project text, "row" record, threshold float8 DEFAULT 0.5) RETURNS text
+AS 'MODULE_PATHNAME', 'mlpipe_predict_class_row'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_proba(project text, features float8[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_predict_proba_array'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_class(project text, features float8[], threshold float8 DEFAULT 0.5) RETURNS text
+AS 'MODULE_PATHNAME', 'mlpipe_predict_class_array'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_proba(project text, features jsonb) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_predict_proba_jsonb'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_class(project text, features jsonb, threshold float8 DEFAULT 0.5) RETURNS text
+AS 'MODULE_PATHNAME', 'mlpipe_predict_class_jsonb'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_classes(project text) RETURNS text[]
+AS 'MODULE_PATHNAME', 'mlpipe_classes'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_proba(model_id bigint, "row" record) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_predict_proba_row'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_class(model_id bigint, "row" record, threshold float8 DEFAULT 0.5) RETURNS text
+AS 'MODULE_PATHNAME', 'mlpipe_predict_class_row'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_proba(model_id bigint, features float8[]) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_predict_proba_array'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_class(model_id bigint, features float8[], threshold float8 DEFAULT 0.5) RETURNS text
+AS 'MODULE_PATHNAME', 'mlpipe_predict_class_array'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_proba(model_id bigint, features jsonb) RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_predict_proba_jsonb'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_predict_class(model_id bigint, features jsonb, threshold float8 DEFAULT 0.5) RETURNS text
+AS 'MODULE_PATHNAME', 'mlpipe_predict_class_jsonb'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_classes(model_id bigint) RETURNS text[]
+AS 'MODULE_PATHNAME', 'mlpipe_classes'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION mlpipe_evaluate(project text, source text)

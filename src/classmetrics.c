@@ -21,6 +21,7 @@
 #include "utils/jsonb.h"
 #include "lib/stringinfo.h"
 
+#include "metrics.h"
 #include "mlpipe.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_match_accum);
@@ -376,22 +377,13 @@ SortedPairs(FunctionCallInfo fcinfo, int64 *n, double *npos)
 	return p;
 }
 
-/*
- * Area under the ROC curve from the rank sum of the positives (ties get
- * their average rank), which equals the trapezoidal area scikit-learn
- * computes; NULL when one class is missing.
- */
-Datum
-mlpipe_roc_auc_final(PG_FUNCTION_ARGS)
+/* The exact, tie-aware AUC of n (score, 0/1 label) pairs, sorted by score. */
+static double
+PairsAuc(const ScorePair *p, int64 n, double npos)
 {
-	int64		n;
-	double		npos;
-	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
 	double		rank_sum = 0;
 	int64		i = 0;
 
-	if (n == 0 || npos == 0 || npos == (double) n)
-		PG_RETURN_NULL();
 	while (i < n)
 	{
 		int64		j = i;
@@ -399,32 +391,25 @@ mlpipe_roc_auc_final(PG_FUNCTION_ARGS)
 
 		while (j < n && p[j].score == p[i].score)
 			pos += p[j++].label;
-		/* ranks i+1 .. j share their average */
 		rank_sum += pos * ((double) (i + 1) + (double) j) / 2.0;
 		i = j;
 	}
-	PG_RETURN_FLOAT8((rank_sum - npos * (npos + 1) / 2.0) /
-					 (npos * ((double) n - npos)));
+	return (rank_sum - npos * (npos + 1) / 2.0) / (npos * ((double) n - npos));
 }
 
 /*
- * Average precision, as scikit-learn's average_precision_score: the sum
- * over descending score thresholds of precision times the recall gained.
+ * Average precision of n pairs sorted by ascending score: the sum over
+ * descending score thresholds of precision times the recall gained.
  */
-Datum
-mlpipe_pr_auc_final(PG_FUNCTION_ARGS)
+static double
+PairsAveragePrecision(const ScorePair *p, int64 n, double npos)
 {
-	int64		n;
-	double		npos;
-	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
 	double		tp = 0;
 	double		fp = 0;
 	double		ap = 0;
 	double		prev_recall = 0;
 	int64		i = n - 1;
 
-	if (n == 0 || npos == 0)
-		PG_RETURN_NULL();
 	while (i >= 0)
 	{
 		int64		j = i;
@@ -441,7 +426,71 @@ mlpipe_pr_auc_final(PG_FUNCTION_ARGS)
 		prev_recall = recall;
 		i = j;
 	}
-	PG_RETURN_FLOAT8(ap);
+	return ap;
+}
+
+/*
+ * ROC AUC and average precision of n (score, 0/1 label) pairs in any
+ * order (sorted here); NaN when a class is missing.  For training's
+ * stored metrics.
+ */
+void
+MlpBinaryScores(const double *score, const double *label, int64 n, double *auc,
+				double *ap)
+{
+	ScorePair  *p = MemoryContextAllocExtended(CurrentMemoryContext,
+											   sizeof(ScorePair) * Max(n, 1),
+											   MCXT_ALLOC_HUGE);
+	double		npos = 0;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		p[i].score = score[i];
+		p[i].label = label[i];
+		npos += label[i];
+	}
+	*auc = *ap = NAN;
+	if (n == 0 || npos == 0)
+		return;
+	CHECK_FOR_INTERRUPTS();
+	qsort(p, n, sizeof(ScorePair), CompareScore);
+	*ap = PairsAveragePrecision(p, n, npos);
+	if (npos < (double) n)
+		*auc = PairsAuc(p, n, npos);
+	pfree(p);
+}
+
+/*
+ * Area under the ROC curve from the rank sum of the positives (ties get
+ * their average rank), which equals the trapezoidal area scikit-learn
+ * computes; NULL when one class is missing.
+ */
+Datum
+mlpipe_roc_auc_final(PG_FUNCTION_ARGS)
+{
+	int64		n;
+	double		npos;
+	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
+
+	if (n == 0 || npos == 0 || npos == (double) n)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(PairsAuc(p, n, npos));
+}
+
+/*
+ * Average precision, as scikit-learn's average_precision_score: the sum
+ * over descending score thresholds of precision times the recall gained.
+ */
+Datum
+mlpipe_pr_auc_final(PG_FUNCTION_ARGS)
+{
+	int64		n;
+	double		npos;
+	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
+
+	if (n == 0 || npos == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(PairsAveragePrecision(p, n, npos));
 }
 
 /*
@@ -690,26 +739,6 @@ mlpipe_proba_combine(PG_FUNCTION_ARGS)
 		memcpy(d + 3 + (Size) na * (k + 1), b + 3, sizeof(double) * (Size) nb * (k + 1));
 	d[0] = (double) (na + nb);
 	PG_RETURN_ARRAYTYPE_P(out);
-}
-
-/* The exact, tie-aware AUC of n (score, 0/1 label) pairs, sorted by score. */
-static double
-PairsAuc(const ScorePair *p, int64 n, double npos)
-{
-	double		rank_sum = 0;
-	int64		i = 0;
-
-	while (i < n)
-	{
-		int64		j = i;
-		double		pos = 0;
-
-		while (j < n && p[j].score == p[i].score)
-			pos += p[j++].label;
-		rank_sum += pos * ((double) (i + 1) + (double) j) / 2.0;
-		i = j;
-	}
-	return (rank_sum - npos * (npos + 1) / 2.0) / (npos * ((double) n - npos));
 }
 
 /*

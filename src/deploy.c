@@ -70,10 +70,14 @@ mlpipe_deploy(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(strategy, "best") == 0)
 	{
-		/* best test r2; models without one (or with NaN) rank last, newest first */
+		/*
+		 * best test r2 (a classifier's: accuracy); models without one (or
+		 * with NaN) rank last, newest first
+		 */
 		model_id = QueryId("SELECT m.id FROM mlpipe.models m "
 						   "LEFT JOIN mlpipe.metrics t ON t.model_id = m.id "
-						   "AND t.split = 'test' AND t.metric = 'r2' AND t.class IS NULL "
+						   "AND t.split = 'test' AND t.class IS NULL "
+						   "AND t.metric = CASE m.task WHEN 'classification' THEN 'accuracy' ELSE 'r2' END "
 						   "WHERE m.project_id = $1 "
 						   "ORDER BY CASE WHEN t.value = 'NaN' THEN NULL ELSE t.value END "
 						   "DESC NULLS LAST, m.version DESC LIMIT 1",

@@ -20,6 +20,7 @@ static const MlpEstimator *const registry[] = {
 	&mlp_ridge,
 	&mlp_lasso,
 	&mlp_elastic_net,
+	&mlp_naive_bayes,
 };
 
 /* The estimator called name, or NULL. */

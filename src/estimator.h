@@ -41,6 +41,8 @@ typedef void (*MlpResidualFn) (void *arg, const double *coef, double *g);
 typedef void (*MlpCoefEmit) (void *arg, const char *feature, const char *cls,
 							 double value);
 
+struct MlpPart;					/* part.h */
+
 typedef struct MlpEstimator
 {
 	const char *name;
@@ -70,6 +72,19 @@ typedef struct MlpEstimator
 	 * kept as codes add one coefficient per group, not one per category.
 	 */
 	const double *(*linear_view) (const void *state, double *intercept);
+
+	/*
+	 * Classification: fit from the training rows of part, features
+	 * prepared with centre and scale (either NULL: as they are), the
+	 * target holding class indexes 0 .. nclasses - 1; and the probability
+	 * of each class for one row of prepared features.  NULL for
+	 * regression estimators.
+	 */
+	void	   *(*fit_rows) (const struct MlpEstimator *est, const struct MlpPart *part,
+							 const double *center, const double *scale, int nclasses,
+							 const double *hp);
+	void		(*predict_proba) (const void *state, const double *x, double *proba);
+	int			(*state_classes) (const void *state);	/* checked against the model's */
 } MlpEstimator;
 
 extern const MlpEstimator *MlpFindEstimator(const char *name);
@@ -82,5 +97,8 @@ extern const MlpEstimator mlp_linear_regression;
 extern const MlpEstimator mlp_ridge;
 extern const MlpEstimator mlp_lasso;
 extern const MlpEstimator mlp_elastic_net;
+
+/* algo/naive_bayes.c */
+extern const MlpEstimator mlp_naive_bayes;
 
 #endif							/* MLPIPE_ESTIMATOR_H */

@@ -18,6 +18,7 @@
 #include "model.h"
 #include "part.h"
 #include "select.h"
+#include "classeval.h"
 #include "prep.h"
 #include "source.h"
 
@@ -35,6 +36,56 @@ EmitMetric(ReturnSetInfo *rsinfo, int64 model_id, const char *metric, double val
 	values[2] = Float8GetDatum(value);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	CatalogInsertMetric(model_id, "evaluate", metric, NULL, value);
+}
+
+/* Return a classifier's metric row (ClassEvalStore stores it). */
+static void
+EmitRow(void *arg, const char *metric, const char *cls, double value)
+{
+	ReturnSetInfo *rsinfo = arg;
+	Datum		values[3];
+	bool		nulls[3] = {false, cls == NULL, false};
+
+	values[0] = CStringGetTextDatum(metric);
+	values[1] = cls ? CStringGetTextDatum(cls) : (Datum) 0;
+	values[2] = Float8GetDatum(value);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * A classifier's labels in the loaded target column (codes of their text)
+ * become the model's class indexes; a label the model does not know, or a
+ * NULL, is an error.
+ */
+static void
+LabelsToClasses(const MlpModel *model, MlpDataset *ds)
+{
+	MlpCategories *c = ds->cats[ds->p];
+	double	   *y = MLP_COL(&ds->m, ds->p);
+	int		   *index = palloc(sizeof(int) * Max(c->n, 1));
+
+	for (int code = 0; code < c->n; code++)
+	{
+		index[code] = -1;
+		for (int k = 0; k < model->nclasses; k++)
+			if (strcmp(c->text[code], model->classes[k]) == 0)
+				index[code] = k;
+		if (index[code] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("label \"%s\" of column \"%s\" is not one of the model's classes",
+							c->text[code], model->target),
+					 errhint("The model knows %d classes; see mlpipe_classes().", model->nclasses)));
+	}
+	for (int64 i = 0; i < ds->m.nrows; i++)
+	{
+		if (y[i] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("target column \"%s\" holds NULL", model->target),
+					 errhint("Filter those rows out in a source query.")));
+		y[i] = index[(int) y[i]];
+	}
 }
 
 /*
@@ -91,6 +142,7 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 	spec.features = features;
 	spec.split = MLP_SPLIT_RANDOM;
 	spec.from_model = true;
+	spec.classification = model->task == MLP_TASK_CLASSIFICATION;
 	/*
 	 * NULLs of imputed features are kept (as NaN) and filled below; rows
 	 * with a NULL in a feature dropped in training are left out again.
@@ -124,6 +176,8 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	model = MlpLoadModel(model_id);
 	SPI_finish();
+	if (model->task == MLP_TASK_CLASSIFICATION)
+		LabelsToClasses(model, ds);
 	/* a column must be of the kind it had in training: a category, a date or a number */
 	for (int i = 0; i < ds->p; i++)
 	{
@@ -224,15 +278,31 @@ mlpipe_evaluate(PG_FUNCTION_ARGS)
 			scale = s;
 		}
 	}
-	PartEvaluate(&part, model->est, model->state, center, scale, met, unused);
-	m = RegMetricsFinal(met);
+	if (model->task == MLP_TASK_CLASSIFICATION)
+	{
+		MlpClassEval ce;
+		MlpClassEval none;
+		StringInfoData js;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	EmitMetric(rsinfo, model_id, "mse", m.mse);
-	EmitMetric(rsinfo, model_id, "rmse", m.rmse);
-	EmitMetric(rsinfo, model_id, "mae", m.mae);
-	EmitMetric(rsinfo, model_id, "r2", m.r2);
+		PartClassEvaluate(&part, model->est, model->state, center, scale,
+						  model->nclasses, &ce, &none);
+		initStringInfo(&js);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		ClassEvalStore(model_id, "evaluate", &ce, model->classes, &js, EmitRow, rsinfo);
+	}
+	else
+	{
+		PartEvaluate(&part, model->est, model->state, center, scale, met, unused);
+		m = RegMetricsFinal(met);
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		EmitMetric(rsinfo, model_id, "mse", m.mse);
+		EmitMetric(rsinfo, model_id, "rmse", m.rmse);
+		EmitMetric(rsinfo, model_id, "mae", m.mae);
+		EmitMetric(rsinfo, model_id, "r2", m.r2);
+	}
 	/* rows whose category the model does not know (for drift monitoring) */
 	for (int i = 0; model->enc && i < model->enc->ninputs; i++)
 		if (model->enc->inputs[i].textual)

@@ -22,4 +22,8 @@ extern void RegMetricsAccum(double *st, double y, double yhat);
 extern void RegMetricsMerge(double *into, const double *from);
 extern MlpRegMetrics RegMetricsFinal(const double *st);
 
+/* classmetrics.c: ROC AUC and average precision of scored 0/1 labels */
+extern void MlpBinaryScores(const double *score, const double *label, int64 n,
+							double *auc, double *ap);
+
 #endif							/* MLPIPE_METRICS_H */

@@ -25,6 +25,9 @@
 #define MLP_TRANSFORM_MARKER 0x54
 /* first byte of the optional block of selected features, the last one */
 #define MLP_SELECT_MARKER 0x53
+/* first byte of the class labels in the target section (classifiers) */
+#define MLP_CLASSES_MARKER 0x4B
+#define MLP_MAX_CLASSES 1000
 
 /* realloc() semantics over palloc, huge allocations allowed. */
 static void *
@@ -153,6 +156,13 @@ MlpModelSerialize(const MlpModel *m)
 	mlp_begin_section(&w, MLP_SEC_TARGET);
 	mlp_put_str(&w, m->target);
 	mlp_put_str(&w, m->target_type);
+	if (m->nclasses > 0)
+	{
+		mlp_put_u8(&w, MLP_CLASSES_MARKER);
+		mlp_put_u32(&w, (uint32) m->nclasses);
+		for (int c = 0; c < m->nclasses; c++)
+			mlp_put_str(&w, m->classes[c]);
+	}
 	mlp_end_section(&w);
 
 	mlp_begin_section(&w, MLP_SEC_ESTIMATOR);
@@ -613,7 +623,30 @@ MlpModelDeserialize(const bytea *b, MemoryContext parent)
 		m->target = CopyStr(&c);
 		m->target_type = CopyStr(&c);
 		if (!mlp_cursor_done(&c))
+		{
+			/* a classifier's labels: 2 .. 1000, distinct */
+			uint8		marker;
+			uint32		nc;
+
+			if (!mlp_get_u8(&c, &marker) || marker != MLP_CLASSES_MARKER ||
+				!mlp_get_u32(&c, &nc) || nc < 2 || nc > MLP_MAX_CLASSES ||
+				(Size) nc * 4 > c.len - c.pos)
+				Corrupt("target section has bad class labels");
+			m->nclasses = (int) nc;
+			m->classes = palloc(sizeof(char *) * nc);
+			for (uint32 k = 0; k < nc; k++)
+			{
+				m->classes[k] = CopyStr(&c);
+				for (uint32 l = 0; l < k; l++)
+					if (strcmp(m->classes[l], m->classes[k]) == 0)
+						Corrupt("target section has bad class labels");
+			}
+		}
+		if (!mlp_cursor_done(&c))
 			Corrupt("target section has trailing bytes");
+		/* classifiers and only they have labels */
+		if ((m->task == MLP_TASK_CLASSIFICATION) != (m->nclasses > 0))
+			Corrupt("target section does not match the task");
 
 		mlp_cursor_init(&c, view.section[MLP_SEC_ESTIMATOR],
 						view.section_len[MLP_SEC_ESTIMATOR]);
@@ -623,6 +656,9 @@ MlpModelDeserialize(const bytea *b, MemoryContext parent)
 			Corrupt(error ? error : "estimator payload is invalid");
 		if (!mlp_cursor_done(&c))
 			Corrupt("estimator section has trailing bytes");
+		if (m->nclasses > 0 &&
+			(m->est->state_classes == NULL || m->est->state_classes(m->state) != m->nclasses))
+			Corrupt("estimator does not match the class labels");
 	}
 	PG_CATCH();
 	{

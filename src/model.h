@@ -21,6 +21,8 @@ typedef struct MlpModel
 	char	  **feature_types;
 	char	   *target;
 	char	   *target_type;
+	int			nclasses;		/* classification: the class labels, in order */
+	char	  **classes;
 	void	   *state;			/* the estimator's own, on prepared features */
 	MlpPrep    *prep;			/* NULL: features are used as they are */
 	MlpEncoding *enc;			/* NULL: every input column is one feature */

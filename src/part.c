@@ -14,6 +14,7 @@
 #include "metrics.h"
 #include "part.h"
 #include "prep.h"
+#include "classeval.h"
 
 #define BLOCK_ROWS 2048
 
@@ -600,6 +601,63 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 	pfree(x);
 	pfree(col);
 	pfree(dense);
+}
+
+/*
+ * A classifier's metrics over the train and the test rows: each row's
+ * class probabilities against its class index (the target column).
+ */
+void
+PartClassEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
+				  const double *center, const double *scale, int nclasses,
+				  MlpClassEval *train, MlpClassEval *test)
+{
+	double	   *x = palloc(sizeof(double) * Max(part->p, 1));
+	double	   *proba = palloc(sizeof(double) * nclasses);
+	const double *y = PartCol(part, part->p);
+
+	ClassEvalInit(train, nclasses);
+	ClassEvalInit(test, nclasses);
+	for (int64 i = 0; i < part->m.nrows; i++)
+	{
+		if ((i & 0x3fff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		PartRowFeatures(part, i, center, scale, x);
+		est->predict_proba(state, x, proba);
+		ClassEvalAdd(part->is_test[i] ? test : train, (int) y[i], proba);
+	}
+	pfree(x);
+	pfree(proba);
+}
+
+/*
+ * Row i's features as an estimator takes them: each column's value
+ * centred and scaled (center NULL: as it is); a compact group's feature 1
+ * where the row's code says, 0 elsewhere.
+ */
+void
+PartRowFeatures(const MlpPart *part, int64 i, const double *center,
+				const double *scale, double *x)
+{
+	for (int j = 0; j < part->p; j++)
+	{
+		double		v;
+
+		if (!PartHasCol(part, j))
+		{
+			x[j] = 0;
+			continue;
+		}
+		v = PartCol(part, j)[i];
+		x[j] = center ? (v - center[j]) / scale[j] : v;
+	}
+	for (int g = 0; part->colmap && g < part->ngroups; g++)
+	{
+		double		code = MLP_AT(&part->m, i, part->group_col[g]);
+
+		if (code >= 0)
+			x[part->group_first[g] + (int) code] = 1.0;
+	}
 }
 
 /*

@@ -71,6 +71,13 @@ extern void PartEvaluate(const MlpPart *part, const MlpEstimator *est,
 						 const void *state, const double *center,
 						 const double *scale, double *train_met, double *test_met);
 extern void PartImputeStats(const MlpPart *part, double *mean, double *count);
+struct MlpClassEval;
+extern void PartClassEvaluate(const MlpPart *part, const MlpEstimator *est,
+							  const void *state, const double *center,
+							  const double *scale, int nclasses,
+							  struct MlpClassEval *train, struct MlpClassEval *test);
+extern void PartRowFeatures(const MlpPart *part, int64 i, const double *center,
+							const double *scale, double *x);
 struct MlpPrep;
 extern void PartApplyTransform(MlpPart *part, const struct MlpPrep *prep, char **names);
 extern void PartApplyFill(MlpPart *part, const double *fill, double *tmin,

@@ -38,6 +38,13 @@ PG_FUNCTION_INFO_V1(mlpipe_predict_row);
 PG_FUNCTION_INFO_V1(mlpipe_predict_array);
 PG_FUNCTION_INFO_V1(mlpipe_predict_jsonb);
 PG_FUNCTION_INFO_V1(mlpipe_coefficients);
+PG_FUNCTION_INFO_V1(mlpipe_predict_proba_row);
+PG_FUNCTION_INFO_V1(mlpipe_predict_proba_array);
+PG_FUNCTION_INFO_V1(mlpipe_predict_proba_jsonb);
+PG_FUNCTION_INFO_V1(mlpipe_predict_class_row);
+PG_FUNCTION_INFO_V1(mlpipe_predict_class_array);
+PG_FUNCTION_INFO_V1(mlpipe_predict_class_jsonb);
+PG_FUNCTION_INFO_V1(mlpipe_classes);
 
 #define MODEL_CACHE_MAX 64
 
@@ -562,9 +569,9 @@ MapRowType(PredictCall *pc, Oid tupType, int32 tupTypmod, MemoryContext mcxt)
 	ReleaseTupleDesc(td);
 }
 
-/* mlpipe_predict(project | model_id, row record) */
-Datum
-mlpipe_predict_row(PG_FUNCTION_ARGS)
+/* The prepared features of a row record argument (mlpipe_predict and kin). */
+static PredictCall *
+LoadRowInput(FunctionCallInfo fcinfo)
 {
 	PredictCall *pc = ResolveCall(fcinfo);
 	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(1);
@@ -606,12 +613,12 @@ mlpipe_predict_row(PG_FUNCTION_ARGS)
 							   CheckFinite(m->features[f],
 										   MlpDatumToFloat8(pc->values[a], pc->kinds[j])));
 	}
-	PG_RETURN_FLOAT8(PredictPrepared(pc));
+	return pc;
 }
 
-/* mlpipe_predict(project | model_id, features float8[]) in training order */
-Datum
-mlpipe_predict_array(PG_FUNCTION_ARGS)
+/* The prepared features of a float8[] argument, in training order. */
+static PredictCall *
+LoadArrayInput(FunctionCallInfo fcinfo)
 {
 	PredictCall *pc = ResolveCall(fcinfo);
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
@@ -653,12 +660,12 @@ mlpipe_predict_array(PG_FUNCTION_ARGS)
 	else
 		for (int j = 0; j < n; j++)
 			pc->x[j] = Prepare(m, j, false, CheckFinite(m->features[j], d[j]));
-	PG_RETURN_FLOAT8(PredictPrepared(pc));
+	return pc;
 }
 
-/* mlpipe_predict(project | model_id, features jsonb) keyed by feature name */
-Datum
-mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
+/* The prepared features of a jsonb argument, keyed by input column name. */
+static PredictCall *
+LoadJsonbInput(FunctionCallInfo fcinfo)
 {
 	PredictCall *pc = ResolveCall(fcinfo);
 	Jsonb	   *jb = PG_GETARG_JSONB_P(1);
@@ -769,7 +776,174 @@ mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("feature \"%s\" must be a JSON number or boolean", f)));
 	}
-	PG_RETURN_FLOAT8(PredictPrepared(pc));
+	return pc;
+}
+
+/* A classifier's class probabilities for the prepared row in pc->x. */
+static double *
+ClassProba(PredictCall *pc)
+{
+	MlpModel   *m = pc->model;
+	double	   *proba = palloc(sizeof(double) * m->nclasses);
+
+	FinishFeatures(m, pc->x);
+	m->est->predict_proba(m->state, pc->x, proba);
+	return proba;
+}
+
+/* A model that must be a classifier for what is asked of it. */
+static void
+RequireClassifier(const MlpModel *m, const char *what)
+{
+	if (m->task != MLP_TASK_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s needs a classifier, but the model does %s",
+						what, MlpTaskName(m->task)),
+				 errhint("Use mlpipe_predict for a regression model.")));
+}
+
+/*
+ * The predicted class: the most probable (the first of equals); with two
+ * classes the second when its probability is above the threshold.
+ */
+static int
+PredictedClass(const MlpModel *m, const double *proba, double threshold)
+{
+	int			best = 0;
+
+	if (m->nclasses == 2)
+		return proba[1] > threshold ? 1 : 0;
+	for (int c = 1; c < m->nclasses; c++)
+		if (proba[c] > proba[best])
+			best = c;
+	return best;
+}
+
+/*
+ * mlpipe_predict's value: a regression's prediction; a classifier's class
+ * as a number when its labels are numbers or booleans (true is 1).
+ */
+static double
+PredictValue(PredictCall *pc)
+{
+	MlpModel   *m = pc->model;
+	const char *label;
+	char	   *end;
+	double		v;
+
+	if (m->task != MLP_TASK_CLASSIFICATION)
+		return PredictPrepared(pc);
+	label = m->classes[PredictedClass(m, ClassProba(pc), 0.5)];
+	if (strcmp(m->target_type, "boolean") == 0)
+		return strcmp(label, "t") == 0 ? 1.0 : 0.0;
+	v = strtod(label, &end);
+	if (label[0] == '\0' || *end != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("model predicts labels of type %s, which are not numbers", m->target_type),
+				 errhint("Use mlpipe_predict_class for the label, or mlpipe_predict_proba for the probabilities.")));
+	return v;
+}
+
+Datum
+mlpipe_predict_row(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(PredictValue(LoadRowInput(fcinfo)));
+}
+
+Datum
+mlpipe_predict_array(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(PredictValue(LoadArrayInput(fcinfo)));
+}
+
+Datum
+mlpipe_predict_jsonb(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(PredictValue(LoadJsonbInput(fcinfo)));
+}
+
+/* The class probabilities as float8[], in the order of mlpipe_classes. */
+static Datum
+ProbaArray(PredictCall *pc)
+{
+	double	   *proba;
+	Datum	   *d;
+
+	RequireClassifier(pc->model, "mlpipe_predict_proba");
+	proba = ClassProba(pc);
+	d = palloc(sizeof(Datum) * pc->model->nclasses);
+	for (int c = 0; c < pc->model->nclasses; c++)
+		d[c] = Float8GetDatum(proba[c]);
+	return PointerGetDatum(construct_array(d, pc->model->nclasses, FLOAT8OID, 8,
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+Datum
+mlpipe_predict_proba_row(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ProbaArray(LoadRowInput(fcinfo)));
+}
+
+Datum
+mlpipe_predict_proba_array(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ProbaArray(LoadArrayInput(fcinfo)));
+}
+
+Datum
+mlpipe_predict_proba_jsonb(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ProbaArray(LoadJsonbInput(fcinfo)));
+}
+
+/* The predicted label as text (argument 2: the threshold for two classes). */
+static Datum
+ClassText(PredictCall *pc, FunctionCallInfo fcinfo)
+{
+	double		threshold = PG_GETARG_FLOAT8(2);
+
+	RequireClassifier(pc->model, "mlpipe_predict_class");
+	if (!(threshold >= 0 && threshold <= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("threshold must be between 0 and 1")));
+	return CStringGetTextDatum(pc->model->classes[PredictedClass(pc->model, ClassProba(pc),
+																 threshold)]);
+}
+
+Datum
+mlpipe_predict_class_row(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ClassText(LoadRowInput(fcinfo), fcinfo));
+}
+
+Datum
+mlpipe_predict_class_array(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ClassText(LoadArrayInput(fcinfo), fcinfo));
+}
+
+Datum
+mlpipe_predict_class_jsonb(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(ClassText(LoadJsonbInput(fcinfo), fcinfo));
+}
+
+/* mlpipe_classes(project | model_id): the labels, in predict_proba's order. */
+Datum
+mlpipe_classes(PG_FUNCTION_ARGS)
+{
+	PredictCall *pc = ResolveCall(fcinfo);
+	Datum	   *d;
+
+	RequireClassifier(pc->model, "mlpipe_classes");
+	d = palloc(sizeof(Datum) * pc->model->nclasses);
+	for (int c = 0; c < pc->model->nclasses; c++)
+		d[c] = CStringGetTextDatum(pc->model->classes[c]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, pc->model->nclasses, TEXTOID, -1, false,
+										  TYPALIGN_INT));
 }
 
 typedef struct CoefSink

@@ -35,6 +35,7 @@
 #include "common/hashfn.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
+#include "utils/plancache.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 
@@ -517,14 +518,16 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 	out->needs_rowcxt = false;
 	MlpHashColumns(td, spec, out);
 	tcol = RequireColumn(td, spec->target, "target");
-	if (MlpNumKindOf(TupleDescAttr(td, tcol)->atttypid) == MLP_NUM_NONE ||
-		MlpNumKindOf(TupleDescAttr(td, tcol)->atttypid) == MLP_NUM_BOOL)
+	out->classification = spec->classification;
+	if (!spec->classification &&
+		(MlpNumKindOf(TupleDescAttr(td, tcol)->atttypid) == MLP_NUM_NONE ||
+		 MlpNumKindOf(TupleDescAttr(td, tcol)->atttypid) == MLP_NUM_BOOL))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("target column \"%s\" has type %s, but regression needs a numeric target",
 						spec->target,
 						format_type_be(TupleDescAttr(td, tcol)->atttypid)),
-				 errhint("Cast the target to a number in a source query.")));
+				 errhint("Cast the target to a number in a source query, or train a classifier (task => 'classification').")));
 
 	foreach(lc, spec->exclude)
 		(void) RequireColumn(td, (char *) lfirst(lc), "excluded");
@@ -689,8 +692,16 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 		Form_pg_attribute a = TupleDescAttr(td, cols[j]);
 
 		out->kind[j] = MlpNumKindOf(a->atttypid);
-		if (j < p && out->kind[j] == MLP_NUM_NONE &&
-			MlpArrayKindOf(a->atttypid) != MLP_NUM_NONE)
+		if (j == p && out->classification)
+		{
+			/* class labels: codes of their text, like a categorical feature */
+			bool		isvarlena;
+
+			out->kind[j] = MLP_NUM_CATEGORY;
+			getTypeOutputInfo(a->atttypid, &out->outfunc[j], &isvarlena);
+		}
+		else if (j < p && out->kind[j] == MLP_NUM_NONE &&
+				 MlpArrayKindOf(a->atttypid) != MLP_NUM_NONE)
 		{
 			/* elements kept beside the matrix, expanded after the split */
 			out->kind[j] = MlpArrayKindOf(a->atttypid);
@@ -1524,6 +1535,40 @@ MlpStratifiedSplit(const uint64 *key, const double *cls, int64 n, double test_si
 	}
 	pfree(r);
 	return ntest;
+}
+
+/*
+ * The type of a column of a source's result, found by planning the query
+ * (nothing runs); InvalidOid when the source has no such column.
+ */
+Oid
+MlpSourceColumnType(const char *source, const char *column)
+{
+	char	   *query = MlpSourceQuery(source);
+	SPIPlanPtr	plan;
+	List	   *sources;
+	Oid			typid = InvalidOid;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	sources = SPI_plan_get_plan_sources(plan);
+	if (list_length(sources) == 1)
+	{
+		CachedPlanSource *ps = linitial(sources);
+
+		for (int i = 0; ps->resultDesc && i < ps->resultDesc->natts; i++)
+		{
+			Form_pg_attribute a = TupleDescAttr(ps->resultDesc, i);
+
+			if (!a->attisdropped && strcmp(NameStr(a->attname), column) == 0)
+				typid = a->atttypid;
+		}
+	}
+	SPI_finish();
+	return typid;
 }
 
 /*

@@ -117,6 +117,7 @@ typedef struct MlpSourceSpec
 	List	   *exclude;		/* of char * */
 	List	   *prep;			/* of MlpPrepSpec *, see prep.h */
 	bool		from_model;		/* prep comes from a model: its caller checks kinds */
+	bool		classification; /* the target is a class label, read as text */
 } MlpSourceSpec;
 
 /* which attributes of a row type feed which matrix columns */
@@ -145,6 +146,7 @@ typedef struct MlpColumns
 	uint64	   *hash_name;		/* hash of the column's name */
 	int			order_attno;	/* ORDER split: the column, else -1 */
 	bool		stratified;		/* STRATIFIED split: keys now, sides later */
+	bool		classification; /* the target (column p) is a category */
 	Oid			order_type;
 } MlpColumns;
 
@@ -244,6 +246,7 @@ extern uint64 MlpSplitSeed(int64 seed);
 extern uint64 MlpColumnSalt(uint64 h0, uint64 name_hash);
 extern bool MlpSplitIsTest(uint64 h, uint64 h0, uint64 threshold);
 extern Oid	MlpSourceTable(const char *source);
+extern Oid	MlpSourceColumnType(const char *source, const char *column);
 extern void MlpRunSource(const char *query, DestReceiver *dest);
 extern void MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td,
 							  MlpColumns *out);

@@ -34,6 +34,7 @@
 #include "comoments.h"
 #include "poly.h"
 #include "select.h"
+#include "classeval.h"
 
 PG_FUNCTION_INFO_V1(mlpipe_train);
 
@@ -110,6 +111,9 @@ typedef struct TrainRows
 	MlpPoly    *poly;			/* products appended after the other features */
 	int64	   *unseen_train;	/* per input: rows with a value not kept */
 	int64	   *unseen_test;	/* (test rows: also values not in training) */
+	MlpCategories *target_cats; /* classification: the labels' dictionary */
+	int			nclasses;		/* classification: labels, sorted as scikit-learn */
+	char	  **classes;
 } TrainRows;
 
 /*
@@ -269,7 +273,7 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
 	 * columns of the rows: one process.
 	 */
 	if (OidIsValid(relid) && spec->split != MLP_SPLIT_ORDER &&
-		spec->split != MLP_SPLIT_STRATIFIED &&
+		spec->split != MLP_SPLIT_STRATIFIED && !spec->classification &&
 		!MlpPrepNeedsQuantiles(spec->prep) && eng->poly_columns == NIL &&
 		eng->inter_columns == NIL && eng->select == MLP_SELECT_NONE)
 	{
@@ -303,9 +307,91 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
 	SummaryAdd(&rows->sum, ds->m.ncols, ds->m.nrows, ds->ntest,
 			   ds->nnull, ds->min, ds->max);
 	rows->sum.dropped = ds->dropped;
+	rows->target_cats = ds->cats[ds->p];
 	if (ds->cols.any_encoded)
 		EncodeRows(rows, ds, eng->poly_columns == NIL && eng->inter_columns == NIL &&
 				   eng->select == MLP_SELECT_NONE);
+}
+
+/* what CompareClasses sorts by */
+typedef struct ClassOrder
+{
+	char	  **text;
+	bool		numeric;		/* every label reads as a number */
+} ClassOrder;
+
+/* Labels as scikit-learn sorts them: numbers by value, else text by bytes. */
+static int
+CompareClasses(const void *a, const void *b, void *arg)
+{
+	const ClassOrder *o = arg;
+	const char *x = o->text[*(const int *) a];
+	const char *y = o->text[*(const int *) b];
+
+	if (o->numeric && strtod(x, NULL) != strtod(y, NULL))
+		return strtod(x, NULL) < strtod(y, NULL) ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/*
+ * A classifier's labels from the target's dictionary: sorted (the order of
+ * predict_proba), at least 2 and at most 1000; the target column then
+ * holds each row's class index.  A NULL label is an error.
+ */
+static void
+ResolveClasses(TrainRows *rows)
+{
+	MlpCategories *c = rows->target_cats;
+	double	   *y = PartCol(&rows->part, rows->cols.p);
+	int		   *order = palloc(sizeof(int) * Max(c->n, 1));
+	int		   *index = palloc(sizeof(int) * Max(c->n, 1));
+	ClassOrder	o;
+	int64		nulls = 0;
+
+	if (c->n < 2 || c->n > MLP_STRATIFIED_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 c->n < 2 ?
+				 errmsg("target column \"%s\" has %s", rows->cols.names[rows->cols.p],
+						c->n == 0 ? "no label" : "one label only") :
+				 errmsg("target column \"%s\" has %d labels; the limit is %d",
+						rows->cols.names[rows->cols.p], c->n, MLP_STRATIFIED_MAX_CLASSES),
+				 errhint("A classifier needs between 2 and %d distinct labels.",
+						 MLP_STRATIFIED_MAX_CLASSES)));
+	o.text = c->text;
+	o.numeric = true;
+	for (int i = 0; i < c->n; i++)
+	{
+		char	   *end;
+
+		order[i] = i;
+		(void) strtod(c->text[i], &end);
+		o.numeric &= (c->text[i][0] != '\0' && *end == '\0');
+	}
+	qsort_arg(order, c->n, sizeof(int), CompareClasses, &o);
+	rows->nclasses = c->n;
+	rows->classes = palloc(sizeof(char *) * c->n);
+	for (int i = 0; i < c->n; i++)
+	{
+		rows->classes[i] = c->text[order[i]];
+		index[order[i]] = i;
+	}
+	for (int64 i = 0; i < rows->part.m.nrows; i++)
+	{
+		int			code = (int) y[i];
+
+		if (code < 0)
+			nulls++;
+		else
+			y[i] = index[code];
+	}
+	if (nulls > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("target column \"%s\" is NULL in %lld of %lld rows",
+						rows->cols.names[rows->cols.p], (long long) nulls,
+						(long long) rows->part.m.nrows),
+				 errhint("Filter those rows out in a source query.")));
 }
 
 /* MlpResidualFn over the training rows, wherever they are. */
@@ -1009,9 +1095,12 @@ SelectFeatures(TrainRows *rows, const MlpEngineer *eng, const double *rawvar,
 	return sub;
 }
 
-/* Whether a new model should go live under the if_better rule. */
+/*
+ * Whether a new model should go live under the if_better rule: a higher
+ * test metric (r2, or a classifier's accuracy) than the live model's.
+ */
 static bool
-IsBetter(int64 project_id, int64 model_id)
+IsBetter(int64 project_id, int64 model_id, const char *metric)
 {
 	int64		live = CatalogLiveModel(project_id);
 	double		new_r2;
@@ -1019,9 +1108,9 @@ IsBetter(int64 project_id, int64 model_id)
 
 	if (live == 0)
 		return true;
-	if (!CatalogGetMetric(model_id, "test", "r2", &new_r2) || isnan(new_r2))
+	if (!CatalogGetMetric(model_id, "test", metric, &new_r2) || isnan(new_r2))
 		return false;
-	if (!CatalogGetMetric(live, "test", "r2", &live_r2) || isnan(live_r2))
+	if (!CatalogGetMetric(live, "test", metric, &live_r2) || isnan(live_r2))
 		return true;
 	return new_r2 > live_r2;
 }
@@ -1036,7 +1125,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	char	   *project = RequiredText(fcinfo, 0, "project");
 	char	   *source = RequiredText(fcinfo, 1, "source");
 	char	   *target = RequiredText(fcinfo, 2, "target");
-	char	   *algorithm = RequiredText(fcinfo, 3, "algorithm");
+	char	   *algorithm = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	char	   *task = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
 	Jsonb	   *hpjson = PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P(5);
 	Jsonb	   *prepjson = PG_ARGISNULL(6) ? NULL : PG_GETARG_JSONB_P(6);
@@ -1068,6 +1157,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	double		seconds;
 	MlpRegMetrics train_m;
 	MlpRegMetrics test_m = {0};
+	MlpClassEval train_ce;
+	MlpClassEval test_ce;
 	StringInfoData specjs;
 	StringInfoData metricsjs;
 	MlpNewModel nm;
@@ -1100,24 +1191,41 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("project name must have between 1 and %d characters",
 						NAMEDATALEN * 4)));
+	if (task && strcmp(task, "regression") != 0 && strcmp(task, "classification") != 0 &&
+		strcmp(task, "clustering") != 0 && strcmp(task, "decomposition") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown task \"%s\"", task),
+				 errhint("Tasks: regression, classification, clustering, decomposition.")));
+	if (algorithm == NULL)
+	{
+		/*
+		 * The task's default algorithm; without a task, a text, boolean or
+		 * enum target means classification, a number regression.
+		 */
+		bool		classify;
+
+		if (task)
+			classify = strcmp(task, "classification") == 0;
+		else
+		{
+			Oid			ttype = MlpSourceColumnType(source, target);
+
+			classify = OidIsValid(ttype) && (MlpNumKindOf(ttype) == MLP_NUM_NONE ||
+											 MlpNumKindOf(ttype) == MLP_NUM_BOOL);
+		}
+		algorithm = classify ? "naive_bayes" : "linear_regression";
+	}
 	est = MlpFindEstimator(algorithm);
 	if (est == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown algorithm \"%s\"", algorithm),
-				 errhint("Available algorithms: linear_regression, ridge, lasso, elastic_net.")));
+				 errhint("Available algorithms: linear_regression, ridge, lasso, elastic_net (regression); naive_bayes (classification).")));
 	if (task && strcmp(task, MlpTaskName(est->task)) != 0)
-	{
-		if (strcmp(task, "regression") != 0 && strcmp(task, "classification") != 0 &&
-			strcmp(task, "clustering") != 0 && strcmp(task, "decomposition") != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown task \"%s\"", task),
-					 errhint("Tasks: regression, classification, clustering, decomposition.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("algorithm \"%s\" does not do %s", algorithm, task)));
-	}
 	if (!(test_size >= 0 && test_size < 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1138,10 +1246,13 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	/* load and split: each row's seeded hash decides its side */
 	spec.source = source;
 	spec.target = target;
+	spec.classification = est->task == MLP_TASK_CLASSIFICATION;
 	spec.features = features;
 	spec.exclude = exclude;
 	memset(&rows, 0, sizeof(rows));
 	LoadRows(&rows, &spec, &eng, seed, MlpSplitThreshold(test_size), test_size);
+	if (spec.classification)
+		ResolveClasses(&rows);
 	if (rows.sum.dropped > 0)
 		ereport(NOTICE,
 				(errmsg("%lld rows with a NULL in a column imputed by \"drop\" were left out",
@@ -1214,24 +1325,38 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	model.poly = rows.poly;
 	model.nselected = selected ? eng.select_k : 0;
 	model.selected = selected;
-	model.state = est->fit_stats(est, train_st, hp, RowsResidualScaled, &sres);
-	seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
-
-	/* evaluate */
-	if (rows.par)
+	model.nclasses = rows.nclasses;
+	model.classes = rows.classes;
+	if (spec.classification)
 	{
-		MlpParallelEvaluate(rows.par, est, model.state,
-							prep->center, prep->scale,
-							train_ms, test_ms);
-		MlpParallelEnd(rows.par);
+		/* a classifier fits from the prepared training rows */
+		model.state = est->fit_rows(est, &rows.part, sres.prep->center, sres.prep->scale,
+									rows.nclasses, hp);
+		seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
+		PartClassEvaluate(&rows.part, est, model.state, sres.prep->center, sres.prep->scale,
+						  rows.nclasses, &train_ce, &test_ce);
 	}
 	else
-		PartEvaluate(&rows.part, est, model.state,
-					 sres.prep->center, sres.prep->scale,
-					 train_ms, test_ms);
-	train_m = RegMetricsFinal(train_ms);
-	if (ntest > 0)
-		test_m = RegMetricsFinal(test_ms);
+	{
+		model.state = est->fit_stats(est, train_st, hp, RowsResidualScaled, &sres);
+		seconds = (double) (GetCurrentTimestamp() - start) / 1e6;
+
+		/* evaluate */
+		if (rows.par)
+		{
+			MlpParallelEvaluate(rows.par, est, model.state,
+								prep->center, prep->scale,
+								train_ms, test_ms);
+			MlpParallelEnd(rows.par);
+		}
+		else
+			PartEvaluate(&rows.part, est, model.state,
+						 sres.prep->center, sres.prep->scale,
+						 train_ms, test_ms);
+		train_m = RegMetricsFinal(train_ms);
+		if (ntest > 0)
+			test_m = RegMetricsFinal(test_ms);
+	}
 
 	/* the training spec: enough to retrain later */
 	initStringInfo(&specjs);
@@ -1276,12 +1401,24 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	project_id = CatalogLockProject(project, nm.task, true);
 	nm.project_id = project_id;
 	CatalogInsertModel(&nm, &model_id, &version);
-	if (ntest > 0)
+	if (spec.classification)
 	{
-		StoreMetrics(model_id, "test", test_m, &metricsjs);
-		appendStringInfoString(&metricsjs, ", ");
+		if (ntest > 0)
+		{
+			ClassEvalStore(model_id, "test", &test_ce, rows.classes, &metricsjs, NULL, NULL);
+			appendStringInfoString(&metricsjs, ", ");
+		}
+		ClassEvalStore(model_id, "train", &train_ce, rows.classes, &metricsjs, NULL, NULL);
 	}
-	StoreMetrics(model_id, "train", train_m, &metricsjs);
+	else
+	{
+		if (ntest > 0)
+		{
+			StoreMetrics(model_id, "test", test_m, &metricsjs);
+			appendStringInfoString(&metricsjs, ", ");
+		}
+		StoreMetrics(model_id, "train", train_m, &metricsjs);
+	}
 	appendStringInfoChar(&metricsjs, '}');
 	/* rows whose category the model does not know, per split (for drift) */
 	for (int i = 0; rows.enc && i < rows.enc->ninputs; i++)
@@ -1295,7 +1432,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 		}
 
 	if (strcmp(deploy, "always") == 0 ||
-		(strcmp(deploy, "if_better") == 0 && IsBetter(project_id, model_id)))
+		(strcmp(deploy, "if_better") == 0 &&
+		 IsBetter(project_id, model_id, spec.classification ? "accuracy" : "r2")))
 	{
 		CatalogDeploy(project_id, project, model_id, deploy);
 		deployed = true;
