@@ -540,7 +540,10 @@ SELECT m.id AS model_id, p.name AS project, m.version, m.algorithm, m.task,
          WHERE t.model_id = m.id AND t.split = 'test' AND t.class IS NULL
            AND t.metric = 'r2' ORDER BY t.id DESC LIMIT 1) AS test_r2,
        m.id = (SELECT d.model_id FROM mlpipe.deployments d
-                WHERE d.project_id = m.project_id ORDER BY d.id DESC LIMIT 1) AS live
+                WHERE d.project_id = m.project_id ORDER BY d.id DESC LIMIT 1) AS live,
+       (SELECT t.value FROM mlpipe.metrics t
+         WHERE t.model_id = m.id AND t.split = 'test' AND t.class IS NULL
+           AND t.metric = 'accuracy' ORDER BY t.id DESC LIMIT 1) AS test_accuracy
 FROM mlpipe.models m JOIN mlpipe.projects p ON p.id = m.project_id;
 
 CREATE VIEW mlpipe_projects AS
