@@ -49,3 +49,11 @@ FROM mlpipe_train('iris_sepal', 'SELECT sepal_length, petal_length, petal_width,
 SELECT feature, round(coefficient::numeric, 4) AS coefficient FROM mlpipe_coefficients('iris_sepal');
 SELECT round(mlpipe_predict('iris_sepal', '{"petal_length": 1.4, "petal_width": 0.2, "species": "setosa"}'::jsonb)::numeric, 2) AS setosa,
        round(mlpipe_predict('iris_sepal', '{"petal_length": 5.5, "petal_width": 2.0, "species": "virginica"}'::jsonb)::numeric, 2) AS virginica;
+
+\echo '== 9. classification: species from the measurements (naive_bayes, chosen by the text target)'
+SELECT model_id, algorithm, task, round((metrics #>> '{test,accuracy}')::numeric, 4) AS test_accuracy
+FROM mlpipe_train('iris_species', 'iris', 'species');
+SELECT mlpipe_classes('iris_species');
+SELECT mlpipe_predict_class('iris_species', '{"sepal_length": 6.1, "sepal_width": 2.8, "petal_length": 4.7, "petal_width": 1.2}'::jsonb) AS class,
+       mlpipe_predict_proba('iris_species', '{"sepal_length": 6.1, "sepal_width": 2.8, "petal_length": 4.7, "petal_width": 1.2}'::jsonb) AS proba;
+SELECT mlpipe_confusion_matrix(species, mlpipe_predict_class('iris_species', i)) AS confusion FROM iris i;
