@@ -179,9 +179,16 @@ BEGIN
         END IF;
         col := substr(split, 12);
         -- the rules of mlpipe_train's stratified split, whose classes are
-        -- the float8 values of the (numeric) target
+        -- the float8 values of a numeric target, else the labels' text
+        EXECUTE format('SELECT pg_typeof(mlpipe_split_row.%I)::regtype::text FROM (%s) mlpipe_split_row LIMIT 1',
+                       col, q) INTO cut;
+        IF cut IN ('smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric') THEN
+            cut := 'float8';
+        ELSE
+            cut := 'text';
+        END IF;
         EXECUTE format('SELECT count(*), min(n) FROM (SELECT count(*) AS n FROM (%s) mlpipe_split_row
-                        GROUP BY (mlpipe_split_row.%I)::float8) c', q, col)
+                        GROUP BY (mlpipe_split_row.%I)::%s) c', q, col, cut)
             INTO n_train, n_test;
         IF n_train > 1000 THEN
             RAISE EXCEPTION 'a stratified split needs a target with at most 1000 distinct values'
@@ -192,10 +199,10 @@ BEGIN
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         cut := format('SELECT (mlpipe_split_row.*)::record AS mlpipe_split_row,
-                              row_number() OVER (PARTITION BY (mlpipe_split_row.%1$I)::float8
+                              row_number() OVER (PARTITION BY (mlpipe_split_row.%1$I)::%4$s
                               ORDER BY @extschema@.mlpipe_split_key(mlpipe_split_row.*, %3$L::bigint)) AS rn,
-                              count(*) OVER (PARTITION BY (mlpipe_split_row.%1$I)::float8) AS n
-                       FROM (%2$s) mlpipe_split_row', col, q, seed);
+                              count(*) OVER (PARTITION BY (mlpipe_split_row.%1$I)::%4$s) AS n
+                       FROM (%2$s) mlpipe_split_row', col, q, seed, cut);
         EXECUTE format('CREATE TABLE %s AS SELECT (x.mlpipe_split_row).* FROM (%s) x
                         WHERE x.rn > floor(%L::float8 * x.n + 0.5)', train_table, cut, test_size);
         EXECUTE format('CREATE TABLE %s AS SELECT (x.mlpipe_split_row).* FROM (%s) x

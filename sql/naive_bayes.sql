@@ -96,3 +96,39 @@ SELECT mlpipe_train('nb_bad', 'SELECT petal_length, petal_width, code FROM nb_bo
 SELECT mlpipe_train('nb_bad', 'SELECT petal_length, species FROM nb_iris', 'species', hyperparams => '{"var_smoothing": -1}');
 SELECT count(*) AS nothing_stored FROM mlpipe.projects WHERE name = 'nb_bad';
 SELECT * FROM mlpipe_evaluate('nb_iris_standard', $$SELECT sepal_length, sepal_width, petal_length, petal_width, 'daisy'::text AS species FROM nb_iris$$);
+
+-- labels: numbers by value (1 and 1.0 are one class), text by its bytes
+CREATE TABLE nb_label_runs AS
+SELECT 'numbers' AS kind, model_id FROM mlpipe_train('nb_num', $$SELECT petal_length,
+    (CASE WHEN rn % 2 = 0 THEN 1.0 ELSE 1 END + (species = 'virginica')::int)::numeric AS c FROM nb_iris$$,
+    'c', task => 'classification', test_size => 0)
+UNION ALL
+SELECT 'text', model_id FROM mlpipe_train('nb_txt', $$SELECT petal_length,
+    CASE species WHEN 'setosa' THEN '10' WHEN 'versicolor' THEN '9' ELSE '2' END AS c FROM nb_iris$$,
+    'c', test_size => 0);
+SELECT kind, mlpipe_classes(model_id) FROM nb_label_runs ORDER BY 1;
+CREATE DOMAIN nb_flag AS boolean;
+SELECT deployed FROM mlpipe_train('nb_dom', 'SELECT petal_length, (species = ''setosa'')::nb_flag AS f FROM nb_iris', 'f', test_size => 0);
+SELECT mlpipe_predict('nb_dom', '{"petal_length": 1.4}'::jsonb) AS flag_as_number;
+SELECT mlpipe_train('nb_bad', 'SELECT petal_length, CASE WHEN rn = 3 THEN ''NaN''::float8 ELSE rn % 2 END AS c FROM nb_iris',
+                    'c', task => 'classification');
+-- macro averages over the labels present in the split: an order split whose
+-- test rows are all virginica
+SELECT deployed FROM mlpipe_train('nb_order', 'SELECT rn, petal_length, petal_width, species FROM nb_iris', 'species',
+                                  split => 'order:rn', test_size => 0.2);
+SELECT abs((SELECT value FROM mlpipe.metrics m WHERE m.model_id = p.live_model_id AND m.split = 'test'
+              AND m.metric = 'f1' AND m.class IS NULL) -
+           (SELECT mlpipe_f1(mlpipe_confusion(i.species, mlpipe_predict_class(p.live_model_id, i)))
+            FROM nb_iris i WHERE i.rn > 120)) < 1e-12 AS f1_as_sklearn
+FROM mlpipe_projects p WHERE p.project = 'nb_order';
+-- a stratified split of text labels, reproduced by mlpipe_split
+SELECT deployed FROM mlpipe_train('nb_strat', 'nb_iris', 'species', split => 'stratified', exclude => ARRAY['rn'], seed => 3);
+SELECT n_train, n_test FROM mlpipe.models WHERE id = (SELECT live_model_id FROM mlpipe_projects WHERE project = 'nb_strat');
+SELECT * FROM mlpipe_split('nb_iris', 'nb_iris_train', 'nb_iris_test', 0.25, 'stratified:species', 3);
+SELECT species, count(*) FROM nb_iris_test GROUP BY 1 ORDER BY 1;
+-- steps that score features against the target are refused for a classifier
+SELECT mlpipe_train('nb_bad', 'nb_iris', 'species', preprocess => '{"select": {"method": "f_test", "k": 2}}');
+SELECT mlpipe_train('nb_bad', 'SELECT petal_length, (rn % 3)::text AS g, species FROM nb_iris', 'species',
+                    preprocess => '{"g": {"encode": "target"}}');
+SELECT mlpipe_train('nb_bad', 'SELECT petal_length, CASE WHEN rn = 7 THEN NULL ELSE species END AS species FROM nb_iris', 'species',
+                    split => 'stratified');

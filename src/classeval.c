@@ -9,6 +9,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "utils/memutils.h"
@@ -32,7 +33,7 @@ void
 ClassEvalAdd(MlpClassEval *e, int truth, const double *proba)
 {
 	int			pred = 0;
-	double		eps = 1e-15;
+	double		eps = DBL_EPSILON;	/* scikit-learn's "auto" for float64 */
 
 	for (int c = 1; c < e->k; c++)
 		if (proba[c] > proba[pred])
@@ -113,7 +114,8 @@ ClassEvalStore(int64 model_id, const char *split, const MlpClassEval *e,
 	double		right = 0;
 	double		sp = 0,
 				sr = 0,
-				sf = 0;
+				sf = 0,
+				present = 0;
 	double		pt = 0,
 				pp = 0,
 				tt = 0,
@@ -137,9 +139,13 @@ ClassEvalStore(int64 model_id, const char *split, const MlpClassEval *e,
 		double		r = Ratio(tp, truth[c]);
 		double		f = Ratio(2 * tp, pred[c] + truth[c]);
 
-		sp += p;
-		sr += r;
-		sf += f;
+		if (truth[c] + pred[c] > 0)
+		{
+			sp += p;
+			sr += r;
+			sf += f;
+			present += 1;
+		}
 		Put(&tgt, model_id, split, "precision", classes[c], p, NULL, NULL);
 		Put(&tgt, model_id, split, "recall", classes[c], r, NULL, NULL);
 		Put(&tgt, model_id, split, "f1", classes[c], f, NULL, NULL);
@@ -148,9 +154,10 @@ ClassEvalStore(int64 model_id, const char *split, const MlpClassEval *e,
 		pp += pred[c] * pred[c];
 		tt += truth[c] * truth[c];
 	}
-	Put(&tgt, model_id, split, "precision", NULL, sp / k, js, &first);
-	Put(&tgt, model_id, split, "recall", NULL, sr / k, js, &first);
-	Put(&tgt, model_id, split, "f1", NULL, sf / k, js, &first);
+	/* averaged over the labels present in either column, as scikit-learn */
+	Put(&tgt, model_id, split, "precision", NULL, Ratio(sp, present), js, &first);
+	Put(&tgt, model_id, split, "recall", NULL, Ratio(sr, present), js, &first);
+	Put(&tgt, model_id, split, "f1", NULL, Ratio(sf, present), js, &first);
 	Put(&tgt, model_id, split, "log_loss", NULL, e->n > 0 ? e->logloss / e->n : NAN, js, &first);
 	den = sqrt((e->n * e->n - pp) * (e->n * e->n - tt));
 	Put(&tgt, model_id, split, "mcc", NULL, den > 0 ? (right * e->n - pt) / den : 0.0, js, &first);
@@ -163,9 +170,11 @@ ClassEvalStore(int64 model_id, const char *split, const MlpClassEval *e,
 		Put(&tgt, model_id, split, "roc_auc", NULL, auc, js, &first);
 		Put(&tgt, model_id, split, "pr_auc", NULL, ap, js, &first);
 	}
+	/* the confusion matrix's cells that are not 0 */
 	for (int t = 0; t < k; t++)
 		for (int p = 0; p < k; p++)
-			Put(&tgt, model_id, split, psprintf("confusion:%s", classes[p]), classes[t],
-				e->cm[t * k + p], NULL, NULL);
+			if (e->cm[t * k + p] != 0)
+				Put(&tgt, model_id, split, psprintf("confusion:%s", classes[p]), classes[t],
+					e->cm[t * k + p], NULL, NULL);
 	appendStringInfoChar(js, '}');
 }

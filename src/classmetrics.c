@@ -617,7 +617,8 @@ ProbaRow(FunctionCallInfo fcinfo, double **proba, int *k)
 
 /*
  * (state [n, sum], y_true, proba, classes): scikit-learn 1.2's log_loss of
- * many classes: probabilities clipped to [1e-15, 1 - 1e-15], each row
+ * many classes: probabilities clipped to [eps, 1 - eps] (eps the float8
+ * machine epsilon, scikit-learn's "auto"), each row
  * normalised to sum 1, then -log of the true class's.
  */
 Datum
@@ -628,7 +629,7 @@ mlpipe_proba_log_loss_accum(PG_FUNCTION_ARGS)
 	double	   *p;
 	int			k;
 	int			t = ProbaRow(fcinfo, &p, &k);
-	double		eps = 1e-15;
+	double		eps = DBL_EPSILON;
 	double		sum = 0;
 
 	for (int i = 0; i < k; i++)

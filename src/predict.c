@@ -835,7 +835,8 @@ PredictValue(PredictCall *pc)
 	if (m->task != MLP_TASK_CLASSIFICATION)
 		return PredictPrepared(pc);
 	label = m->classes[PredictedClass(m, ClassProba(pc), 0.5)];
-	if (strcmp(m->target_type, "boolean") == 0)
+	/* boolean labels (a domain's too): f and t */
+	if (m->nclasses == 2 && strcmp(m->classes[0], "f") == 0 && strcmp(m->classes[1], "t") == 0)
 		return strcmp(label, "t") == 0 ? 1.0 : 0.0;
 	v = strtod(label, &end);
 	if (label[0] == '\0' || *end != '\0')

@@ -26,6 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/fmgroids.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
@@ -697,6 +698,7 @@ MlpResolveColumns(const MlpSourceSpec *spec, TupleDesc td, MlpColumns *out)
 			/* class labels: codes of their text, like a categorical feature */
 			bool		isvarlena;
 
+			out->target_numkind = out->kind[j];
 			out->kind[j] = MLP_NUM_CATEGORY;
 			getTypeOutputInfo(a->atttypid, &out->outfunc[j], &isvarlena);
 		}
@@ -1226,6 +1228,21 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 			/* the category's code; NULL is a category of its own (-1) */
 			if (isnull[a])
 				m->data[(Size) j * m->cap + i] = -1;
+			else if (j == cols->p && cols->target_numkind != MLP_NUM_NONE &&
+					 cols->target_numkind != MLP_NUM_BOOL)
+			{
+				/* numeric labels by value: 1 and 1.0 are one class */
+				double		y = MlpDatumToFloat8(values[a], cols->target_numkind);
+
+				if (!isfinite(y))
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_EXCEPTION),
+							 errmsg("target column \"%s\" holds %s in the source",
+									cols->names[j], isnan(y) ? "NaN" : "Infinity"),
+							 errhint("Filter such rows out in a source query.")));
+				m->data[(Size) j * m->cap + i] =
+					MlpCategoryCode(sink->cats[j], float8out_internal(y), true);
+			}
 			else if (cols->outfunc[j] == F_TEXTOUT || cols->outfunc[j] == F_VARCHAROUT)
 			{
 				/* text and varchar: their bytes are their text */

@@ -147,6 +147,7 @@ typedef struct MlpColumns
 	int			order_attno;	/* ORDER split: the column, else -1 */
 	bool		stratified;		/* STRATIFIED split: keys now, sides later */
 	bool		classification; /* the target (column p) is a category */
+	MlpNumKind	target_numkind; /* classification: the target as a number, if it is one */
 	Oid			order_type;
 } MlpColumns;
 

@@ -258,6 +258,23 @@ EncodeRows(TrainRows *rows, MlpDataset *ds, bool compact)
 	rows->enc = enc;
 }
 
+/* A classifier's rows must all have a label: checked before any split uses them. */
+static void
+CheckLabels(const MlpDataset *ds)
+{
+	const double *y = MLP_COL(&ds->m, ds->p);
+	int64		nulls = 0;
+
+	for (int64 i = 0; i < ds->m.nrows; i++)
+		nulls += y[i] < 0;
+	if (nulls > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("target column \"%s\" is NULL in %lld of %lld rows",
+						ds->names[ds->p], (long long) nulls, (long long) ds->m.nrows),
+				 errhint("Filter those rows out in a source query.")));
+}
+
 /* Load the rows: in parallel from a large table, else through SPI. */
 static void
 LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
@@ -296,6 +313,8 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
 	rows->part.p = ds->p;
 	rows->part.is_test = ds->is_test;
 	rows->part.ntest = ds->ntest;
+	if (spec->classification)
+		CheckLabels(ds);
 	if (spec->split == MLP_SPLIT_ORDER)
 		rows->part.ntest = ds->ntest =
 			MlpOrderSplit(ds->order, ds->m.nrows, test_size, ds->is_test);
@@ -358,16 +377,12 @@ ResolveClasses(TrainRows *rows)
 						rows->cols.names[rows->cols.p], c->n, MLP_STRATIFIED_MAX_CLASSES),
 				 errhint("A classifier needs between 2 and %d distinct labels.",
 						 MLP_STRATIFIED_MAX_CLASSES)));
+	/* numbers by value, anything else (booleans: f before t) by text */
 	o.text = c->text;
-	o.numeric = true;
+	o.numeric = rows->cols.target_numkind != MLP_NUM_NONE &&
+		rows->cols.target_numkind != MLP_NUM_BOOL;
 	for (int i = 0; i < c->n; i++)
-	{
-		char	   *end;
-
 		order[i] = i;
-		(void) strtod(c->text[i], &end);
-		o.numeric &= (c->text[i][0] != '\0' && *end == '\0');
-	}
 	qsort_arg(order, c->n, sizeof(int), CompareClasses, &o);
 	rows->nclasses = c->n;
 	rows->classes = palloc(sizeof(char *) * c->n);
@@ -392,6 +407,33 @@ ResolveClasses(TrainRows *rows)
 						rows->cols.names[rows->cols.p], (long long) nulls,
 						(long long) rows->part.m.nrows),
 				 errhint("Filter those rows out in a source query.")));
+}
+
+/*
+ * The steps that score features against a numeric target cannot take a
+ * classifier's labels (their order is only their names'): refused until
+ * class-aware versions exist.
+ */
+static void
+CheckClassifierPrep(const MlpSourceSpec *spec, const MlpEngineer *eng)
+{
+	ListCell   *lc;
+
+	if (eng->select != MLP_SELECT_NONE && eng->select != MLP_SELECT_VARIANCE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("select method \"%s\" needs a numeric target", MlpSelectName(eng->select)),
+				 errhint("For a classifier use the variance method; class-aware scores are planned.")));
+	foreach(lc, spec->prep)
+	{
+		const MlpPrepSpec *ps = lfirst(lc);
+
+		if (ps->has_method && ps->encode == MLP_ENCODE_TARGET)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("preprocess \"%s\": encode \"target\" needs a numeric target", ps->column),
+					 errhint("For a classifier use onehot, ordinal or hash.")));
+	}
 }
 
 /* MlpResidualFn over the training rows, wherever they are. */
@@ -1211,7 +1253,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 		{
 			Oid			ttype = MlpSourceColumnType(source, target);
 
-			classify = OidIsValid(ttype) && (MlpNumKindOf(ttype) == MLP_NUM_NONE ||
+			classify = OidIsValid(ttype) && (MlpIsCategoryType(ttype) ||
 											 MlpNumKindOf(ttype) == MLP_NUM_BOOL);
 		}
 		algorithm = classify ? "naive_bayes" : "linear_regression";
@@ -1247,6 +1289,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	spec.source = source;
 	spec.target = target;
 	spec.classification = est->task == MLP_TASK_CLASSIFICATION;
+	if (spec.classification)
+		CheckClassifierPrep(&spec, &eng);
 	spec.features = features;
 	spec.exclude = exclude;
 	memset(&rows, 0, sizeof(rows));

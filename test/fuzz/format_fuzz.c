@@ -3,22 +3,27 @@
  *	  Deterministic fuzzer for the mlpipe model format reader (src/format.c).
  *
  * Links src/format.c alone.  Builds a corpus of valid models with the
- * writer -- a plain one, and ones whose feature section carries the
- * optional blocks model.c writes (preprocessing 'P', products 'M', encoding
- * 'C', transforms 'T', selected features 'S') in several combinations --
- * then feeds mlp_model_parse a large number of damaged variants: bit flips
- * and truncations (every pair of bit flips of the plain model), random
- * corruption, garbage extensions, structural edits made behind a recomputed
- * CRC-32C (so the section checks are reached), every byte and count of the
- * optional blocks set to awkward values, blocks cut, removed, repeated and
- * swapped, random models made by the writer, and fully random buffers.
- * Every input is copied into an exactly-sized malloc'd buffer, and every
- * section of an accepted one into its own, so that AddressSanitizer reports
- * any overread; every accepted model is walked through the cursor API with
- * the checks src/model.c and src/algo/linear.c make, every input kind of
- * the encoding block (numeric, one-hot, date parts, ordinal, target, hash,
- * array) and every transform (log1p, clip, bucketize with its edges)
- * included.
+ * writer -- a plain one, ones whose feature section carries the optional
+ * blocks model.c writes (preprocessing 'P', products 'M', encoding 'C',
+ * transforms 'T', selected features 'S') in several combinations, and
+ * naive_bayes classifiers whose target section ends with the class labels
+ * ('K') -- then feeds mlp_model_parse a large number of damaged variants:
+ * bit flips and truncations (every pair of bit flips of the plain model),
+ * random corruption, garbage extensions, structural edits made behind a
+ * recomputed CRC-32C (so the section checks are reached), every algorithm
+ * id and task, every byte and count of the optional blocks, the class
+ * labels and the naive_bayes payload set to awkward values, blocks cut,
+ * removed, repeated and swapped, random models made by the writer, and
+ * fully random buffers.  Every input is copied into an exactly-sized
+ * malloc'd buffer, and every section of an accepted one into its own, so
+ * that AddressSanitizer reports any overread; every accepted model is
+ * walked through the cursor API with the checks src/model.c,
+ * src/algo/linear.c and src/algo/naive_bayes.c make, in their order and
+ * with their messages: every input kind of the encoding block (numeric,
+ * one-hot, date parts, ordinal, target, hash, array), every transform
+ * (log1p, clip, bucketize with its edges), the class labels against the
+ * task and the estimator's class count included.  Broken seeds, one rule
+ * each, check that the walk says what model.c says.
  *
  *	  format_fuzz [ITERATIONS [SEED]]	(defaults 200000 and 0x6d6c7069706531)
  *
@@ -76,6 +81,16 @@
 #define DATE_PARTS_ALL		0x3F
 #define DATE_NPARTS			6
 
+/* the target section's class labels, and the algorithms (estimator.c) */
+#define CLASSES_MARKER		0x4B	/* 'K': a classifier's labels */
+#define MAX_CLASSES			1000	/* labels: 2 .. 1000, distinct */
+#define ALGO_LINEAR_FIRST	1	/* linear_regression, ridge, lasso, */
+#define ALGO_LINEAR_LAST	4	/* elastic_net: task 1, linear payload */
+#define ALGO_NAIVE_BAYES	5	/* task 2, NbDeserialize's payload */
+#define TASK_REGRESSION		1
+#define TASK_CLASSIFICATION	2
+#define NB_MAX_CLASSES		1000
+
 /* what a case must do */
 typedef enum Expect
 {
@@ -102,6 +117,8 @@ typedef struct WalkInfo
 	uint32_t	nselected;		/* 0 without an 'S' block */
 	uint32_t	kinds;			/* input kinds seen, a bit each */
 	uint32_t	nbucketized;	/* bucketized features, edges walked */
+	uint32_t	nclasses;		/* class labels: 0 without a 'K' block */
+	uint32_t	algorithm;		/* the header's algorithm id */
 	bool		prep;			/* a 'P' block */
 	bool		transform;		/* a 'T' block */
 } WalkInfo;
@@ -869,59 +886,175 @@ WalkFeatures(FeatWalk *fw)
 	return NULL;
 }
 
-/* LinearDeserialize's checks, for a model whose estimator sees p features. */
+/*
+ * MlpModelDeserialize's target section: the target's name and type, then,
+ * for a classifier, 'K', u32 nc (2 .. 1000, at least 4 bytes each left)
+ * and nc distinct labels; nothing after them.  *nclasses is 0 without
+ * labels.
+ */
 static const char *
-WalkLinear(const uint8_t *sec, uint32_t len, uint32_t nfeatures)
+WalkTarget(const uint8_t *sec, uint32_t len, uint32_t *nclasses)
 {
 	MlpCursor	c;
+	const char *why = NULL;
+	uint8_t		marker;
+	uint32_t	nc;
+	const char **label;
+	uint32_t   *label_len;
+
+	*nclasses = 0;
+	mlp_cursor_init(&c, sec, len);
+	if (!WalkStr(&c, &why) || !WalkStr(&c, &why))
+		return why;
+	if (!mlp_cursor_done(&c))
+	{
+		if (!mlp_get_u8(&c, &marker) || marker != CLASSES_MARKER ||
+			!mlp_get_u32(&c, &nc) || nc < 2 || nc > MAX_CLASSES ||
+			(size_t) nc * 4 > c.len - c.pos)
+			return "target section has bad class labels";
+		label = XAlloc(nc, sizeof(const char *));
+		label_len = XAlloc(nc, sizeof(uint32_t));
+		for (uint32_t k = 0; k < nc && why == NULL; k++)
+		{
+			if (!mlp_get_str(&c, &label[k], &label_len[k]))
+			{
+				why = "a name is truncated";
+				break;
+			}
+			TouchString(label[k], label_len[k]);
+			/* strcmp of NUL-free copies: equal exactly when the bytes are */
+			for (uint32_t l = 0; l < k; l++)
+				if (label_len[l] == label_len[k] &&
+					memcmp(label[l], label[k], label_len[k]) == 0)
+				{
+					why = "target section has bad class labels";
+					break;
+				}
+		}
+		free(label);
+		free(label_len);
+		if (why != NULL)
+			return why;
+		*nclasses = nc;
+	}
+	if (!mlp_cursor_done(&c))
+		return "target section has trailing bytes";
+	return NULL;
+}
+
+/* LinearDeserialize's checks, for a model whose estimator sees p features. */
+static const char *
+WalkLinear(MlpCursor *c, uint32_t nfeatures)
+{
 	uint32_t	p;
 	double		d;
 	bool		finite = true;
 
-	mlp_cursor_init(&c, sec, len);
-	if (!mlp_get_u32(&c, &p) || p != nfeatures)
+	if (!mlp_get_u32(c, &p) || p != nfeatures)
 		return "linear model size does not match its features";
-	if ((size_t) p * 8 + 8 != c.len - c.pos)
+	if ((size_t) p * 8 + 8 != c->len - c->pos)
 		return "linear model payload has the wrong length";
 	for (uint32_t j = 0; j <= p; j++)
 	{
-		if (!mlp_get_f64(&c, &d))
+		if (!mlp_get_f64(c, &d))
 			Fail("linear payload read failed after its length was checked");
 		finite = finite && isfinite(d);
 	}
 	if (!finite)
 		return "linear model has a non-finite coefficient";
-	if (!mlp_cursor_done(&c))
-		return "estimator section has trailing bytes";
 	return NULL;
 }
 
 /*
- * Read an accepted model's sections exactly as MlpModelDeserialize and
- * LinearDeserialize do.  Returns NULL, or why model.c would call it corrupt.
+ * NbDeserialize's checks: u32 k (2 .. 1000), u32 p (the features the
+ * estimator sees), then exactly k priors in (0, 1], k * p finite means and
+ * k * p variances, finite and > 0, in that order.  *k is the class count.
+ */
+static const char *
+WalkNaiveBayes(MlpCursor *c, uint32_t nfeatures, uint32_t *k)
+{
+	uint32_t	p;
+	size_t		kp;
+	double		d;
+
+	if (!mlp_get_u32(c, k) || !mlp_get_u32(c, &p) || *k < 2 ||
+		*k > NB_MAX_CLASSES || p != nfeatures ||
+		c->len - c->pos != (size_t) 8 * (*k + 2 * (size_t) *k * p))
+		return "naive_bayes payload has the wrong size";
+	kp = (size_t) *k * p;
+	for (uint32_t i = 0; i < *k; i++)
+	{
+		if (!mlp_get_f64(c, &d))
+			Fail("naive_bayes prior read failed after its size was checked");
+		if (!(d > 0 && d <= 1))
+			return "naive_bayes has an invalid prior";
+	}
+	for (size_t i = 0; i < kp; i++)
+	{
+		if (!mlp_get_f64(c, &d))
+			Fail("naive_bayes mean read failed after its size was checked");
+		if (!isfinite(d))
+			return "naive_bayes has a non-finite mean";
+	}
+	for (size_t i = 0; i < kp; i++)
+	{
+		if (!mlp_get_f64(c, &d))
+			Fail("naive_bayes variance read failed after its size was checked");
+		if (!(d > 0) || !isfinite(d))
+			return "naive_bayes has an invalid variance";
+	}
+	if (!mlp_cursor_done(c))
+		Fail("naive_bayes payload is not done after its checked size");
+	return NULL;
+}
+
+/*
+ * Read an accepted model exactly as MlpModelDeserialize does: the header's
+ * algorithm and task, the feature section, the target section and whether
+ * the task wants class labels, then the algorithm's payload (linear.c's or
+ * naive_bayes.c's) and its class count.  Returns NULL, or why model.c
+ * would call the model corrupt.
  */
 static const char *
 WalkModel(const MlpModelView *v, WalkInfo *info)
 {
 	FeatWalk	fw;
 	MlpCursor	c;
-	const char *why;
+	const char *why = NULL;
+	bool		nb = (v->algorithm == ALGO_NAIVE_BAYES);
+	uint32_t	nclasses = 0;
+	uint32_t	state_classes = 0;	/* 0: the estimator has none */
 
 	memset(&fw, 0, sizeof(fw));
-	mlp_cursor_init(&fw.c, v->section[MLP_SEC_FEATURES],
-					v->section_len[MLP_SEC_FEATURES]);
-	why = WalkFeatures(&fw);
+	if (!nb && (v->algorithm < ALGO_LINEAR_FIRST || v->algorithm > ALGO_LINEAR_LAST))
+		why = "unknown algorithm id";
+	else if (v->task != (nb ? TASK_CLASSIFICATION : TASK_REGRESSION))
+		why = "task does not match the algorithm";
 	if (why == NULL)
 	{
-		mlp_cursor_init(&c, v->section[MLP_SEC_TARGET],
-						v->section_len[MLP_SEC_TARGET]);
-		if (WalkStr(&c, &why) && WalkStr(&c, &why) && !mlp_cursor_done(&c))
-			why = "target section has trailing bytes";
+		mlp_cursor_init(&fw.c, v->section[MLP_SEC_FEATURES],
+						v->section_len[MLP_SEC_FEATURES]);
+		why = WalkFeatures(&fw);
 	}
 	if (why == NULL)
-		why = WalkLinear(v->section[MLP_SEC_ESTIMATOR],
-						 v->section_len[MLP_SEC_ESTIMATOR],
-						 fw.info.nselected > 0 ? fw.info.nselected : fw.info.nf);
+		why = WalkTarget(v->section[MLP_SEC_TARGET],
+						 v->section_len[MLP_SEC_TARGET], &nclasses);
+	if (why == NULL && (v->task == TASK_CLASSIFICATION) != (nclasses > 0))
+		why = "target section does not match the task";
+	if (why == NULL)
+	{
+		uint32_t	p = fw.info.nselected > 0 ? fw.info.nselected : fw.info.nf;
+
+		mlp_cursor_init(&c, v->section[MLP_SEC_ESTIMATOR],
+						v->section_len[MLP_SEC_ESTIMATOR]);
+		why = nb ? WalkNaiveBayes(&c, p, &state_classes) : WalkLinear(&c, p);
+		if (why == NULL && !mlp_cursor_done(&c))
+			why = "estimator section has trailing bytes";
+		if (why == NULL && nclasses > 0 && state_classes != nclasses)
+			why = "estimator does not match the class labels";
+	}
+	fw.info.nclasses = nclasses;
+	fw.info.algorithm = v->algorithm;
 	*info = fw.info;
 	free(fw.name);
 	free(fw.name_len);
@@ -1144,6 +1277,8 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 #define SEED_MAX_CATS		4	/* categories or buckets written, at most */
 #define SEED_MAX_EDGES		6	/* bucketize edges written, at most */
 #define SEED_MAX_BLOCKS		5
+#define SEED_MAX_CLASSES	4	/* class labels and naive_bayes classes written */
+#define SEED_MAX_NB			(SEED_MAX_CLASSES * SEED_MAX_FEATURES)
 
 /* a u8/u16/u32 field of a seed model, for targeted mutations */
 typedef struct Field
@@ -1160,6 +1295,8 @@ typedef struct Layout
 	size_t		block_off[SEED_MAX_BLOCKS]; /* the optional blocks' markers */
 	int			nblocks;
 	size_t		blocks_end;		/* end of the feature section */
+	size_t		classes_off;	/* the class labels' marker, or 0 */
+	size_t		target_end;		/* end of the target section */
 	Field		fields[MAX_FIELDS];
 	int			nfields;
 	size_t		f64s[MAX_FIELDS];	/* the blocks' f64 values */
@@ -1188,7 +1325,7 @@ typedef struct SeedInput
 	uint8_t		isnull;
 } SeedInput;
 
-/* a model of the corpus: features, optional blocks, linear coefficients */
+/* a model of the corpus: features, optional blocks, target, estimator payload */
 typedef struct SeedSpec
 {
 	const char *label;
@@ -1214,7 +1351,25 @@ typedef struct SeedSpec
 	uint32_t	nselected;		/* an 'S' block when positive */
 	uint32_t	selected[SEED_MAX_FEATURES];
 	bool		est_all;		/* estimator sized for nf even with an 'S' block */
-	double		coef[SEED_MAX_FEATURES];	/* nselected, else nf of them */
+	double		coef[SEED_MAX_FEATURES];	/* linear: nselected, else nf of them */
+	uint16_t	algorithm;		/* 0: linear_regression */
+	uint8_t		task;			/* 0: the algorithm's */
+	const char *target;			/* NULL: target_name and target_type */
+	const char *target_type;
+	bool		classes;		/* a class-labels block of the next four */
+	uint8_t		classes_marker; /* 0: CLASSES_MARKER */
+	bool		classes_cut;	/* the block is its marker alone */
+	uint32_t	nclasses;		/* written as given, then at most */
+	const char *labels[SEED_MAX_CLASSES];	/* these, up to the first NULL */
+	uint32_t	target_extra;	/* zero bytes after the target section's end */
+	/* naive_bayes: k classes, p features, priors, means, variances */
+	uint32_t	nb_k;			/* 0: nclasses */
+	uint32_t	nb_p;			/* 0: the features the estimator sees */
+	double		nb_prior[SEED_MAX_CLASSES];
+	double		nb_mean[SEED_MAX_NB];	/* class c, feature j at c * p + j */
+	double		nb_var[SEED_MAX_NB];
+	int			nb_extra;		/* f64 values added (> 0) or left off (< 0) */
+	uint32_t	nb_pad;			/* zero bytes after them */
 } SeedSpec;
 
 /*
@@ -1226,7 +1381,11 @@ typedef struct SeedSpec
  * ordinal and target inputs named like their feature with categories in
  * ascending order, transforms only on numeric and array inputs (bucketize
  * with ascending edges), selections ascending and the estimator sized for
- * them.
+ * them.  The last three are naive_bayes classifiers (algorithm 5, task 2)
+ * with distinct class labels and a payload of as many classes, without
+ * blocks and with P+C+S and P+M+C+S; the last holds the edge values
+ * NbDeserialize still accepts (a prior of 1 and of the least denormal,
+ * means of +-DBL_MAX, variances of the least denormal and DBL_MAX).
  */
 static const SeedSpec seed_specs[] = {
 	{
@@ -1449,6 +1608,81 @@ static const SeedSpec seed_specs[] = {
 		.nselected = 2,
 		.selected = {1, 3},
 		.coef = {-1, 0.25}
+	},
+	{
+		.label = "naive_bayes",
+		.nf = 3,
+		.names = {"sepal_length", "sepal_width", "petal_length"},
+		.types = {"double precision", "double precision", "real"},
+		.algorithm = ALGO_NAIVE_BAYES,
+		.target = "species",
+		.target_type = "text",
+		.classes = true,
+		.nclasses = 3,
+		.labels = {"setosa", "versicolor", "virginica"},
+		.nb_prior = {0.3125, 0.3125, 0.375},
+		.nb_mean = {5.006, 3.428, 1.462, 5.936, 2.77, 4.26, 6.588, 2.974, 5.552},
+		.nb_var = {0.121764, 0.140816, 0.029556, 0.261104, 0.0965, 0.2164,
+		0.396256, 0.101924, 0.298496}
+	},
+	{
+		.label = "naive_bayes P+C+S",
+		.nf = 5,
+		.names = {"x", "colour=red", "colour=green", "colour=blue", "colour IS NULL"},
+		.types = {"real", "one-hot", "one-hot", "one-hot", "one-hot"},
+		.prep = true,
+		.impute = {PREP_FILL, 0, 0, 0, 0},
+		.fill = {0.25, 0, 0, 0, 0},
+		.center = {0.5, 0, 0, 0, 0},
+		.scale = {0.25, 1, 1, 1, 1},
+		.ninputs = 2,
+		.inputs = {
+			{.name = "x", .kind = INPUT_NUMERIC},
+			{.name = "colour", .kind = INPUT_CATEGORY, .ncat = 3,
+			.cats = {"red", "green", "blue"}, .isnull = 1}
+		},
+		.nselected = 2,
+		.selected = {0, 3},
+		.algorithm = ALGO_NAIVE_BAYES,
+		.target = "churned",
+		.target_type = "boolean",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"false", "true"},
+		.nb_prior = {0.75, 0.25},
+		.nb_mean = {-0.5, 0.125, 1.5, 0.875},
+		.nb_var = {0.8, 0.109375, 1.25, 0.109375}
+	},
+	{
+		.label = "naive_bayes P+M+C+S boundary values",
+		.nf = 4,
+		.names = {"t:hour", "t:epoch", "z", "z^2"},
+		.types = {"date part", "date part", "numeric", "double precision"},
+		.prep = true,
+		.impute = {PREP_DROP, PREP_DROP, PREP_FILL, 0},
+		.fill = {0, 0, -2.5, 0},
+		.center = {11.5, 1.6e9, -2, 5},
+		.scale = {7, 3e7, 1.5, 4},
+		.nterms = 1,
+		.degree = {2},
+		.factor = {{2, 2}},
+		.ninputs = 2,
+		.inputs = {
+			{.name = "t", .kind = INPUT_TIMESTAMPTZ, .parts = 0x30},
+			{.name = "z", .kind = INPUT_NUMERIC}
+		},
+		.nselected = 1,
+		.selected = {3},
+		.algorithm = ALGO_NAIVE_BAYES,
+		.target = "label",
+		.target_type = "character varying",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"", "a label, with spaces"},
+		/* the edges NbDeserialize allows: prior 1, the least and most variance */
+		.nb_prior = {1, 4.9406564584124654e-324},
+		.nb_mean = {-1.7976931348623157e308, 1.7976931348623157e308},
+		.nb_var = {4.9406564584124654e-324, 1.7976931348623157e308}
 	}
 };
 #define NSEEDS ((int) (sizeof(seed_specs) / sizeof(seed_specs[0])))
@@ -1702,7 +1936,69 @@ PutSeedBlocks(MlpWriter *w, const SeedSpec *s)
 	}
 }
 
-/* Build the model s describes as model.c and LinearSerialize would write it. */
+/* The algorithm id and task a seed is written with. */
+static uint16_t
+SeedAlgorithm(const SeedSpec *s)
+{
+	return s->algorithm ? s->algorithm : ALGO_LINEAR_FIRST;
+}
+
+static uint8_t
+SeedTask(const SeedSpec *s)
+{
+	if (s->task)
+		return s->task;
+	return SeedAlgorithm(s) == ALGO_NAIVE_BAYES ? TASK_CLASSIFICATION : TASK_REGRESSION;
+}
+
+/* naive_bayes's k and p as a seed writes them */
+static uint32_t
+SeedNbK(const SeedSpec *s)
+{
+	return s->nb_k ? s->nb_k : s->nclasses;
+}
+
+static uint32_t
+SeedNbP(const SeedSpec *s)
+{
+	if (s->nb_p)
+		return s->nb_p;
+	return s->nselected > 0 && !s->est_all ? s->nselected : s->nf;
+}
+
+/*
+ * The naive_bayes payload, as NbSerialize writes it: u32 k, u32 p, the
+ * priors, the means, the variances (at most SEED_MAX_CLASSES classes and
+ * SEED_MAX_FEATURES features of values, so a broken seed may say more),
+ * then nb_extra more values or that many fewer, then nb_pad zero bytes.
+ */
+static void
+PutSeedNaiveBayes(MlpWriter *w, const SeedSpec *s)
+{
+	uint32_t	k = SeedNbK(s);
+	uint32_t	p = SeedNbP(s);
+	uint32_t	kw = k < SEED_MAX_CLASSES ? k : SEED_MAX_CLASSES;
+	uint32_t	pw = p < SEED_MAX_FEATURES ? p : SEED_MAX_FEATURES;
+	double		vals[SEED_MAX_CLASSES + 2 * SEED_MAX_NB];
+	int			n = 0;
+
+	PutU32Noted(w, k);
+	PutU32Noted(w, p);
+	for (uint32_t c = 0; c < kw; c++)
+		vals[n++] = s->nb_prior[c];
+	for (uint32_t i = 0; i < kw * pw; i++)
+		vals[n++] = s->nb_mean[i];
+	for (uint32_t i = 0; i < kw * pw; i++)
+		vals[n++] = s->nb_var[i];
+	for (int i = 0; i < n + (s->nb_extra < 0 ? s->nb_extra : 0); i++)
+		PutF64Noted(w, vals[i]);
+	for (int i = 0; i < s->nb_extra; i++)
+		PutF64Noted(w, 1.0);
+	for (uint32_t i = 0; i < s->nb_pad; i++)
+		mlp_put_u8(w, 0);
+}
+
+/* Build the model s describes as model.c and its estimator would write it. */
 static void
 BuildSeed(const SeedSpec *s, Seed *sd)
 {
@@ -1717,9 +2013,10 @@ BuildSeed(const SeedSpec *s, Seed *sd)
 	mlp_writer_init(&w, MallocGrow);
 	NoteField(&w, 4, 2);		/* version */
 	NoteField(&w, 6, 2);		/* algorithm */
+	NoteField(&w, 8, 1);		/* task */
 	NoteField(&w, 10, 2);		/* section count */
 	NoteField(&w, 12, 4);		/* total length */
-	mlp_begin_model(&w, 1, 1);	/* linear_regression, regression */
+	mlp_begin_model(&w, SeedAlgorithm(s), SeedTask(s));
 
 	BeginSectionNoted(&w, MLP_SEC_FEATURES);
 	PutU32Noted(&w, s->nf);
@@ -1733,15 +2030,35 @@ BuildSeed(const SeedSpec *s, Seed *sd)
 	mlp_end_section(&w);
 
 	BeginSectionNoted(&w, MLP_SEC_TARGET);
-	PutStrNoted(&w, target_name);
-	PutStrNoted(&w, target_type);
+	PutStrNoted(&w, s->target ? s->target : target_name);
+	PutStrNoted(&w, s->target_type ? s->target_type : target_type);
+	if (s->classes)
+	{
+		l->classes_off = w.len;
+		PutU8Noted(&w, s->classes_marker ? s->classes_marker : CLASSES_MARKER);
+		if (!s->classes_cut)
+		{
+			PutU32Noted(&w, s->nclasses);
+			for (uint32_t c = 0; c < s->nclasses && c < SEED_MAX_CLASSES &&
+				 s->labels[c] != NULL; c++)
+				PutStrNoted(&w, s->labels[c]);
+		}
+	}
+	for (uint32_t i = 0; i < s->target_extra; i++)
+		mlp_put_u8(&w, 0);
+	l->target_end = w.len;
 	mlp_end_section(&w);
 
 	BeginSectionNoted(&w, MLP_SEC_ESTIMATOR);
-	PutU32Noted(&w, p);
-	mlp_put_f64(&w, intercept);
-	for (uint32_t j = 0; j < p; j++)
-		mlp_put_f64(&w, s->coef[j]);
+	if (SeedAlgorithm(s) == ALGO_NAIVE_BAYES)
+		PutSeedNaiveBayes(&w, s);
+	else
+	{
+		PutU32Noted(&w, p);
+		mlp_put_f64(&w, intercept);
+		for (uint32_t j = 0; j < p; j++)
+			mlp_put_f64(&w, s->coef[j]);
+	}
 	mlp_end_section(&w);
 
 	mlp_finish_model(&w);
@@ -1767,6 +2084,8 @@ BuildSeed(const SeedSpec *s, Seed *sd)
 	sd->want.nselected = s->nselected;
 	sd->want.prep = s->prep;
 	sd->want.transform = s->transform;
+	sd->want.nclasses = s->classes ? s->nclasses : 0;
+	sd->want.algorithm = SeedAlgorithm(s);
 	for (uint32_t i = 0; i < s->ninputs; i++)
 		sd->want.kinds |= UINT32_C(1) << s->inputs[i].kind;
 	for (uint32_t j = 0; s->transform && j < s->nf; j++)
@@ -1842,7 +2161,54 @@ static const BadSeed bad_seeds[] = {
 	{8, "hash without features", "feature section has a bad encoding block"},
 	{8, "target categories equal empty strings", "feature section has a bad encoding block"},
 	{9, "array elements named after another input", "encoding does not match the features"},
-	{9, "target with too few bytes for its categories", "feature section has a bad encoding block"}
+	{9, "target with too few bytes for its categories", "feature section has a bad encoding block"},
+	{0, "regression with class labels", "target section does not match the task"},
+	{0, "regression target with a byte after its type", "target section has bad class labels"},
+	{0, "linear_regression with the classification task", "task does not match the algorithm"},
+	{0, "algorithm id 65535", "unknown algorithm id"},
+	{10, "algorithm id past naive_bayes", "unknown algorithm id"},
+	{10, "naive_bayes with the regression task", "task does not match the algorithm"},
+	{10, "naive_bayes with task 3", "task does not match the algorithm"},
+	{10, "classifier without class labels", "target section does not match the task"},
+	{10, "class labels with another marker", "target section has bad class labels"},
+	{10, "class labels marker alone", "target section has bad class labels"},
+	{10, "one class label", "target section has bad class labels"},
+	{10, "no class labels after the marker", "target section has bad class labels"},
+	{10, "class labels past the limit", "target section has bad class labels"},
+	{10, "class count past the section", "target section has bad class labels"},
+	{10, "class labels fewer than their count", "a name is truncated"},
+	{10, "class label repeated", "target section has bad class labels"},
+	{12, "empty class label repeated", "target section has bad class labels"},
+	{10, "bytes after the class labels", "target section has trailing bytes"},
+	{10, "naive_bayes with one class", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes past the class limit", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes sized for a feature fewer", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes sized for a feature more", "naive_bayes payload has the wrong size"},
+	{11, "naive_bayes sized for every feature despite a selection", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes a value short", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes a value long", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes a byte long", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes prior 0", "naive_bayes has an invalid prior"},
+	{10, "naive_bayes prior just above 1", "naive_bayes has an invalid prior"},
+	{10, "naive_bayes prior negative", "naive_bayes has an invalid prior"},
+	{10, "naive_bayes prior NaN", "naive_bayes has an invalid prior"},
+	{10, "naive_bayes prior infinite", "naive_bayes has an invalid prior"},
+	{10, "naive_bayes prior and mean both bad", "naive_bayes has an invalid prior"},
+	{10, "naive_bayes mean infinite", "naive_bayes has a non-finite mean"},
+	{10, "naive_bayes mean NaN", "naive_bayes has a non-finite mean"},
+	{10, "naive_bayes mean and variance both bad", "naive_bayes has a non-finite mean"},
+	{10, "naive_bayes variance 0", "naive_bayes has an invalid variance"},
+	{10, "naive_bayes variance -0", "naive_bayes has an invalid variance"},
+	{10, "naive_bayes variance negative", "naive_bayes has an invalid variance"},
+	{10, "naive_bayes variance infinite", "naive_bayes has an invalid variance"},
+	{10, "naive_bayes variance NaN", "naive_bayes has an invalid variance"},
+	{11, "naive_bayes variance 0 with a selection", "naive_bayes has an invalid variance"},
+	{10, "naive_bayes of fewer classes than labels", "estimator does not match the class labels"},
+	{10, "naive_bayes of more classes than labels", "estimator does not match the class labels"},
+	{11, "two labels, naive_bayes of three classes", "estimator does not match the class labels"},
+	{12, "boundary prior past 1", "naive_bayes has an invalid prior"},
+	{12, "boundary mean overflowed", "naive_bayes has a non-finite mean"},
+	{12, "boundary variance underflowed", "naive_bayes has an invalid variance"}
 };
 #define NBAD_SEEDS ((int) (sizeof(bad_seeds) / sizeof(bad_seeds[0])))
 
@@ -2062,6 +2428,167 @@ BreakSpec(int i, SeedSpec *s)
 		case 60:				/* target with too few bytes for its categories */
 			s->inputs[1].ncat = 300;
 			break;
+		case 61:				/* regression with class labels */
+			s->classes = true;
+			s->nclasses = 2;
+			s->labels[0] = "a";
+			s->labels[1] = "b";
+			break;
+		case 62:				/* regression target with a byte after its type */
+			s->target_extra = 1;
+			break;
+		case 63:				/* linear_regression with the classification task */
+			s->task = TASK_CLASSIFICATION;
+			break;
+		case 64:				/* algorithm id 65535 */
+			s->algorithm = 0xFFFF;
+			break;
+		case 65:				/* algorithm id past naive_bayes */
+			s->algorithm = ALGO_NAIVE_BAYES + 1;
+			break;
+		case 66:				/* naive_bayes with the regression task */
+			s->task = TASK_REGRESSION;
+			break;
+		case 67:				/* naive_bayes with task 3 */
+			s->task = 3;
+			break;
+		case 68:				/* classifier without class labels */
+			s->classes = false;
+			s->nb_k = 3;
+			break;
+		case 69:				/* class labels with another marker */
+			s->classes_marker = CLASSES_MARKER - 1;
+			break;
+		case 70:				/* class labels marker alone */
+			s->classes_cut = true;
+			break;
+		case 71:				/* one class label */
+			s->nclasses = 1;
+			s->nb_k = 3;
+			break;
+		case 72:				/* no class labels after the marker */
+			s->nclasses = 0;
+			s->nb_k = 3;
+			break;
+		case 73:				/* class labels past the limit */
+			s->nclasses = MAX_CLASSES + 1;
+			s->nb_k = 3;
+			break;
+		case 74:				/* class count past the section */
+			s->nclasses = 100;
+			s->nb_k = 3;
+			break;
+		case 75:				/* class labels fewer than their count */
+			s->nclasses = 4;
+			s->nb_k = 3;
+			break;
+		case 76:				/* class label repeated */
+			s->labels[2] = "setosa";
+			break;
+		case 77:				/* empty class label repeated */
+			s->labels[1] = "";
+			break;
+		case 78:				/* bytes after the class labels */
+			s->target_extra = 1;
+			break;
+		case 79:				/* naive_bayes with one class */
+			s->nb_k = 1;
+			break;
+		case 80:				/* naive_bayes past the class limit */
+			s->nb_k = NB_MAX_CLASSES + 1;
+			break;
+		case 81:				/* naive_bayes sized for a feature fewer */
+			s->nb_p = 2;
+			break;
+		case 82:				/* naive_bayes sized for a feature more */
+			s->nb_p = 4;
+			break;
+		case 83:				/* naive_bayes sized for every feature despite a selection */
+			s->est_all = true;
+			break;
+		case 84:				/* naive_bayes a value short */
+			s->nb_extra = -1;
+			break;
+		case 85:				/* naive_bayes a value long */
+			s->nb_extra = 1;
+			break;
+		case 86:				/* naive_bayes a byte long */
+			s->nb_pad = 1;
+			break;
+		case 87:				/* naive_bayes prior 0 */
+			s->nb_prior[1] = 0;
+			break;
+		case 88:				/* naive_bayes prior just above 1 */
+			s->nb_prior[2] = nextafter(1.0, 2.0);
+			break;
+		case 89:				/* naive_bayes prior negative */
+			s->nb_prior[0] = -0.3125;
+			break;
+		case 90:				/* naive_bayes prior NaN */
+			s->nb_prior[1] = NAN;
+			break;
+		case 91:				/* naive_bayes prior infinite */
+			s->nb_prior[2] = INFINITY;
+			break;
+		case 92:				/* naive_bayes prior and mean both bad */
+			s->nb_prior[2] = 0;
+			s->nb_mean[0] = NAN;
+			break;
+		case 93:				/* naive_bayes mean infinite */
+			s->nb_mean[8] = INFINITY;
+			break;
+		case 94:				/* naive_bayes mean NaN */
+			s->nb_mean[4] = NAN;
+			break;
+		case 95:				/* naive_bayes mean and variance both bad */
+			s->nb_mean[0] = -INFINITY;
+			s->nb_var[0] = 0;
+			break;
+		case 96:				/* naive_bayes variance 0 */
+			s->nb_var[8] = 0;
+			break;
+		case 97:				/* naive_bayes variance -0 */
+			s->nb_var[0] = -0.0;
+			break;
+		case 98:				/* naive_bayes variance negative */
+			s->nb_var[3] = -0.25;
+			break;
+		case 99:				/* naive_bayes variance infinite */
+			s->nb_var[5] = INFINITY;
+			break;
+		case 100:				/* naive_bayes variance NaN */
+			s->nb_var[7] = NAN;
+			break;
+		case 101:				/* naive_bayes variance 0 with a selection */
+			s->nb_var[3] = 0;
+			break;
+		case 102:				/* naive_bayes of fewer classes than labels */
+			s->nb_k = 2;
+			break;
+		case 103:				/* naive_bayes of more classes than labels */
+			s->nb_k = 4;
+			s->nb_prior[3] = 0.125;
+			for (int i = 9; i < 12; i++)
+			{
+				s->nb_mean[i] = 1;
+				s->nb_var[i] = 1;
+			}
+			break;
+		case 104:				/* two labels, naive_bayes of three classes */
+			s->nb_k = 3;
+			s->nb_prior[2] = 0.5;
+			s->nb_var[4] = 1;
+			s->nb_var[5] = 1;
+			break;
+		case 105:				/* boundary prior past 1 */
+			s->nb_prior[0] = nextafter(1.0, 2.0);
+			break;
+		case 106:				/* boundary mean overflowed */
+			s->nb_mean[1] = INFINITY;
+			break;
+		case 107:				/* boundary variance underflowed */
+			s->nb_var[0] = 0;
+			break;
 		default:
 			Fail("broken seed %d has no rule", i);
 	}
@@ -2070,7 +2597,8 @@ BreakSpec(int i, SeedSpec *s)
 /*
  * The walk must refuse each broken seed with model.c's message: a check
  * of the mirror itself, one rule of the 'M', 'C', 'T' and 'S' blocks each
- * (every input kind's, bucketize's edges included).
+ * (every input kind's, bucketize's edges included), of the header's
+ * algorithm and task, of the class labels, and of naive_bayes.c's payload.
  */
 static void
 CheckBadSeeds(void)
@@ -2106,11 +2634,16 @@ CheckValid(void)
 {
 	const SeedSpec *s = cur_seed->spec;
 	bool		blocks = (layout->nblocks > 0);
+	bool		nb = (SeedAlgorithm(s) == ALGO_NAIVE_BAYES);
 	uint32_t	p = s->nselected > 0 ? s->nselected : s->nf;
+	const char *tname = s->target ? s->target : target_name;
+	const char *ttype = s->target_type ? s->target_type : target_type;
 	MlpModelView v;
 	const char *error = NULL;
 	MlpCursor	c;
 	size_t		flen = 4;
+	size_t		tlen = 8 + strlen(tname) + strlen(ttype);
+	size_t		elen = nb ? 8 + 8 * ((size_t) s->nclasses * (1 + 2 * p)) : 4 + 8 + 8 * p;
 	uint32_t	u;
 	double		d;
 	const char *str;
@@ -2119,26 +2652,32 @@ CheckValid(void)
 	SetPhase("valid");
 	for (uint32_t j = 0; j < s->nf; j++)
 		flen += 8 + strlen(s->names[j]) + strlen(s->types[j]);
+	for (uint32_t k = 0; s->classes && k < s->nclasses; k++)
+		tlen += 4 + strlen(s->labels[k]);
+	if (s->classes)
+		tlen += 5;
 
 	CheckCase(valid, valid_len, EXPECT_ACCEPT);
 	if (memcmp(&last_walk, &cur_seed->want, sizeof(WalkInfo)) != 0)
 		Fail("the walk found nf %u nbase %u nterms %u ninputs %u nselected %u "
-			 "kinds 0x%x bucketized %u prep %d transform %d, not what the seed "
-			 "was written with", last_walk.nf, last_walk.nbase,
-			 last_walk.nterms, last_walk.ninputs, last_walk.nselected,
-			 last_walk.kinds, last_walk.nbucketized, last_walk.prep,
+			 "kinds 0x%x bucketized %u classes %u algorithm %u prep %d "
+			 "transform %d, not what the seed was written with", last_walk.nf,
+			 last_walk.nbase, last_walk.nterms, last_walk.ninputs,
+			 last_walk.nselected, last_walk.kinds, last_walk.nbucketized,
+			 last_walk.nclasses, last_walk.algorithm, last_walk.prep,
 			 last_walk.transform);
 	cur_data = valid;
 	cur_len = valid_len;
 	if (!mlp_model_parse(valid, valid_len, &v, &error))
 		Fail("seed model rejected: %s", error);
-	if (v.version != MLP_FORMAT_VERSION || v.algorithm != 1 || v.task != 1)
+	if (v.version != MLP_FORMAT_VERSION || v.algorithm != SeedAlgorithm(s) ||
+		v.task != SeedTask(s))
 		Fail("seed header read back as version %u algorithm %u task %u",
 			 v.version, v.algorithm, v.task);
 	if ((blocks ? v.section_len[MLP_SEC_FEATURES] <= flen :
 		 v.section_len[MLP_SEC_FEATURES] != flen) ||
-		v.section_len[MLP_SEC_TARGET] != 8 + strlen(target_name) + strlen(target_type) ||
-		v.section_len[MLP_SEC_ESTIMATOR] != 4 + 8 + 8 * p)
+		v.section_len[MLP_SEC_TARGET] != tlen ||
+		v.section_len[MLP_SEC_ESTIMATOR] != elen)
 		Fail("seed section lengths are %u/%u/%u",
 			 v.section_len[1], v.section_len[2], v.section_len[3]);
 	if (valid_len != MLP_HEADER_SIZE + 3 * MLP_SECTION_HEADER +
@@ -2160,17 +2699,50 @@ CheckValid(void)
 	if (blocks ? c.p + c.pos != valid + layout->block_off[0] : !mlp_cursor_done(&c))
 		Fail("feature names do not end where the optional blocks begin");
 	mlp_cursor_init(&c, v.section[MLP_SEC_TARGET], v.section_len[MLP_SEC_TARGET]);
-	if (!mlp_get_str(&c, &str, &n) || n != strlen(target_name) ||
-		memcmp(str, target_name, n) != 0 ||
-		!mlp_get_str(&c, &str, &n) || n != strlen(target_type) ||
-		memcmp(str, target_type, n) != 0 || !mlp_cursor_done(&c))
+	if (!mlp_get_str(&c, &str, &n) || n != strlen(tname) ||
+		memcmp(str, tname, n) != 0 ||
+		!mlp_get_str(&c, &str, &n) || n != strlen(ttype) ||
+		memcmp(str, ttype, n) != 0)
 		Fail("target section did not round-trip");
+	if (s->classes)
+	{
+		uint8_t		marker;
+
+		if (!mlp_get_u8(&c, &marker) || marker != CLASSES_MARKER ||
+			!mlp_get_u32(&c, &u) || u != s->nclasses)
+			Fail("class labels did not round-trip");
+		for (uint32_t k = 0; k < s->nclasses; k++)
+			if (!mlp_get_str(&c, &str, &n) || n != strlen(s->labels[k]) ||
+				memcmp(str, s->labels[k], n) != 0)
+				Fail("class label %u did not round-trip", k);
+	}
+	if (!mlp_cursor_done(&c))
+		Fail("target section has trailing bytes");
 	mlp_cursor_init(&c, v.section[MLP_SEC_ESTIMATOR], v.section_len[MLP_SEC_ESTIMATOR]);
-	if (!mlp_get_u32(&c, &u) || u != p || !mlp_get_f64(&c, &d) || d != intercept)
-		Fail("estimator header did not round-trip");
-	for (uint32_t j = 0; j < p; j++)
-		if (!mlp_get_f64(&c, &d) || d != s->coef[j])
-			Fail("coefficient %u did not round-trip", j);
+	if (nb)
+	{
+		uint32_t	kp = s->nclasses * p;
+
+		if (!mlp_get_u32(&c, &u) || u != s->nclasses || !mlp_get_u32(&c, &u) || u != p)
+			Fail("naive_bayes header did not round-trip");
+		for (uint32_t i = 0; i < s->nclasses + 2 * kp; i++)
+		{
+			double		want = i < s->nclasses ? s->nb_prior[i] :
+				i < s->nclasses + kp ? s->nb_mean[i - s->nclasses] :
+				s->nb_var[i - s->nclasses - kp];
+
+			if (!mlp_get_f64(&c, &d) || memcmp(&d, &want, sizeof(d)) != 0)
+				Fail("naive_bayes value %u did not round-trip", i);
+		}
+	}
+	else
+	{
+		if (!mlp_get_u32(&c, &u) || u != p || !mlp_get_f64(&c, &d) || d != intercept)
+			Fail("estimator header did not round-trip");
+		for (uint32_t j = 0; j < p; j++)
+			if (!mlp_get_f64(&c, &d) || d != s->coef[j])
+				Fail("coefficient %u did not round-trip", j);
+	}
 	if (!mlp_cursor_done(&c))
 		Fail("estimator section has trailing bytes");
 	cur_data = NULL;
@@ -2475,20 +3047,21 @@ PhaseStructure(void)
 }
 
 /*
- * Copy the valid model into work with bytes [from, to) of its feature
- * section replaced by ins[0 .. n), the section length, the total and the
+ * Copy the valid model into work with bytes [from, to) of section id's
+ * payload replaced by ins[0 .. n), the section length, the total and the
  * CRC repaired; returns the new length.
  */
 static size_t
-Splice(size_t from, size_t to, const uint8_t *ins, size_t n)
+SpliceSection(int id, size_t from, size_t to, const uint8_t *ins, size_t n)
 {
-	size_t		soff = layout->sec_off[MLP_SEC_FEATURES];
+	size_t		soff = layout->sec_off[id];
+	size_t		send = soff + layout->sec_size[id];
 	uint32_t	slen = GetLE(valid + soff + 4, 4);
 	size_t		len = valid_len - (to - from) + n;
 
-	if (from < soff + MLP_SECTION_HEADER || to < from || to > layout->blocks_end ||
+	if (from < soff + MLP_SECTION_HEADER || to < from || to > send ||
 		len > WORK_CAP)
-		Fail("bad splice %zu..%zu + %zu", from, to, n);
+		Fail("bad splice of section %d %zu..%zu + %zu", id, from, to, n);
 	memcpy(work, valid, from);
 	if (n > 0)
 		memcpy(work + from, ins, n);
@@ -2496,6 +3069,13 @@ Splice(size_t from, size_t to, const uint8_t *ins, size_t n)
 	PutLE(work + soff + 4, 4, (uint32_t) (slen - (to - from) + n));
 	FixUp(work, len, true);
 	return len;
+}
+
+/* SpliceSection of the feature section, whose end is blocks_end. */
+static size_t
+Splice(size_t from, size_t to, const uint8_t *ins, size_t n)
+{
+	return SpliceSection(MLP_SEC_FEATURES, from, to, ins, n);
 }
 
 /*
@@ -2628,6 +3208,195 @@ PhaseBlocks(void)
 			len = Splice(bs, ne, tmp, ne - bs);
 			CheckCase(work, len, EXPECT_ANY);
 		}
+	}
+	cur_a = 0;
+	cur_b = 0;
+}
+
+/*
+ * The current seed with every algorithm id and task behind a valid
+ * checksum: the walk must say what model.c says, in its order (an unknown
+ * id, then a task not the algorithm's, then labels the task does not
+ * want or lacks), and accept the seed as any other linear algorithm.
+ */
+static void
+PhaseHeader(void)
+{
+	static const uint16_t algs[] = {0, 1, 2, 3, 4, 5, 6, 7, 0x100, 0x8000, 0xFFFF};
+	static const uint8_t tasks[] = {0, 1, 2, 3, 4, 5, 0x80, 0xFF};
+	bool		labels = cur_seed->want.nclasses > 0;
+
+	SetPhase("header: algorithm and task");
+	for (size_t a = 0; a < sizeof(algs) / sizeof(algs[0]); a++)
+	{
+		for (size_t t = 0; t < sizeof(tasks) / sizeof(tasks[0]); t++)
+		{
+			uint16_t	alg = algs[a];
+			bool		nb = (alg == ALGO_NAIVE_BAYES);
+			const char *want = NULL;
+
+			if (!nb && (alg < ALGO_LINEAR_FIRST || alg > ALGO_LINEAR_LAST))
+				want = "unknown algorithm id";
+			else if (tasks[t] != (nb ? TASK_CLASSIFICATION : TASK_REGRESSION))
+				want = "task does not match the algorithm";
+			else if (nb != labels)
+				want = "target section does not match the task";
+			cur_a = alg;
+			cur_b = tasks[t];
+			memcpy(work, valid, valid_len);
+			PutLE(work + 6, 2, alg);
+			work[8] = tasks[t];
+			FixUp(work, valid_len, true);
+			CheckCase(work, valid_len, EXPECT_PARSE);
+			if (want == NULL ? last_why != NULL :
+				last_why == NULL || strcmp(last_why, want) != 0)
+				Fail("the walk said \"%s\" where model.c says \"%s\"",
+					 last_why ? last_why : "ok", want ? want : "ok");
+		}
+	}
+	cur_a = 0;
+	cur_b = 0;
+}
+
+/* Set every byte of [from, to) to the block bytes and its neighbours. */
+static void
+ByteValues(size_t from, size_t to)
+{
+	for (size_t pos = from; pos < to; pos++)
+	{
+		for (int i = 0; i < NBLOCK_BYTES + 3; i++)
+		{
+			uint8_t		v = i < NBLOCK_BYTES ? block_bytes[i] :
+				i == NBLOCK_BYTES ? CLASSES_MARKER :
+				(uint8_t) (valid[pos] + (i == NBLOCK_BYTES + 1 ? 1 : -1));
+
+			if (v == valid[pos])
+				continue;
+			cur_a = pos;
+			cur_b = v;
+			memcpy(work, valid, valid_len);
+			work[pos] = v;
+			FixUp(work, valid_len, true);
+			CheckCase(work, valid_len, EXPECT_ANY);
+		}
+	}
+}
+
+/* Set every noted u32 of [from, to) to awkward counts and to near[0 .. nnear). */
+static void
+U32Values(size_t from, size_t to, const uint32_t *near, int nnear)
+{
+	for (int f = 0; f < layout->nfields; f++)
+	{
+		size_t		off = layout->fields[f].off;
+		uint32_t	orig;
+
+		if (off < from || off >= to || layout->fields[f].width != 4)
+			continue;
+		orig = GetLE(valid + off, 4);
+		for (int i = 0; i < NBLOCK_U32S + nnear + 2; i++)
+		{
+			uint32_t	v = i < NBLOCK_U32S ? block_u32s[i] :
+				i < NBLOCK_U32S + nnear ? near[i - NBLOCK_U32S] :
+				i == NBLOCK_U32S + nnear ? orig - 1 : orig + 1;
+
+			if (v == orig)
+				continue;
+			cur_a = off;
+			cur_b = v;
+			SetField(off, 4, v);
+			CheckCase(work, valid_len, EXPECT_ANY);
+		}
+	}
+}
+
+/*
+ * Damage a classifier seed's class labels and naive_bayes payload behind a
+ * valid checksum: every byte set to a few values (an f64's every byte too,
+ * making it NaN, infinite, negative, 0 or tiny), every count and string
+ * length to awkward values, the target section and the payload cut at
+ * every byte and added to, the labels removed, repeated and followed by a
+ * stray byte.  Any verdict will do; a crash, an ASan report or a broken
+ * invariant will not.
+ */
+static void
+PhaseClassifier(void)
+{
+	const SeedSpec *s = cur_seed->spec;
+	size_t		kstart = layout->classes_off;
+	size_t		tstart = layout->sec_off[MLP_SEC_TARGET] + MLP_SECTION_HEADER;
+	size_t		tend = layout->target_end;
+	size_t		estart = layout->sec_off[MLP_SEC_ESTIMATOR] + MLP_SECTION_HEADER;
+	size_t		eend = layout->sec_off[MLP_SEC_ESTIMATOR] +
+		layout->sec_size[MLP_SEC_ESTIMATOR];
+	uint32_t	near[] = {s->nf, s->nselected, s->nclasses, MAX_CLASSES,
+	MAX_CLASSES + 1, (uint32_t) (eend - estart)};
+	static const uint8_t stray[] = {0, CLASSES_MARKER};
+	static const uint8_t one[8] = {0, 0, 0, 0, 0, 0, 0xF0, 0x3F};	/* 1.0 */
+	uint8_t		tmp[WORK_CAP];
+	size_t		len;
+
+	if (kstart != 0)
+	{
+		SetPhase("classes: byte value");
+		ByteValues(kstart, tend);
+		SetPhase("classes: u32 value");
+		U32Values(kstart, tend, near, (int) (sizeof(near) / sizeof(near[0])));
+
+		SetPhase("classes: target section cut");
+		for (size_t pos = tstart; pos < tend; pos++)
+		{
+			cur_a = pos;
+			len = SpliceSection(MLP_SEC_TARGET, pos, tend, NULL, 0);
+			CheckCase(work, len, EXPECT_ANY);
+		}
+
+		SetPhase("classes: stray byte");
+		for (size_t i = 0; i < sizeof(stray); i++)
+		{
+			cur_b = stray[i];
+			cur_a = kstart;
+			len = SpliceSection(MLP_SEC_TARGET, kstart, kstart, &stray[i], 1);
+			CheckCase(work, len, EXPECT_ANY);
+			cur_a = tend;
+			len = SpliceSection(MLP_SEC_TARGET, tend, tend, &stray[i], 1);
+			CheckCase(work, len, EXPECT_ANY);
+		}
+
+		SetPhase("classes: labels removed");
+		len = SpliceSection(MLP_SEC_TARGET, kstart, tend, NULL, 0);
+		CheckCase(work, len, EXPECT_ANY);
+		SetPhase("classes: labels repeated");
+		memcpy(tmp, valid + kstart, tend - kstart);
+		len = SpliceSection(MLP_SEC_TARGET, tend, tend, tmp, tend - kstart);
+		CheckCase(work, len, EXPECT_ANY);
+	}
+
+	if (SeedAlgorithm(s) == ALGO_NAIVE_BAYES)
+	{
+		SetPhase("naive_bayes: byte value");
+		ByteValues(estart, eend);
+		SetPhase("naive_bayes: u32 value");
+		U32Values(estart, eend, near, (int) (sizeof(near) / sizeof(near[0])));
+
+		SetPhase("naive_bayes: payload cut");
+		for (size_t pos = estart; pos < eend; pos++)
+		{
+			cur_a = pos;
+			len = SpliceSection(MLP_SEC_ESTIMATOR, pos, eend, NULL, 0);
+			CheckCase(work, len, EXPECT_ANY);
+		}
+
+		SetPhase("naive_bayes: payload extended");
+		for (size_t n = 1; n <= 16; n++)
+		{
+			cur_a = n;
+			memset(tmp, 0, n);
+			len = SpliceSection(MLP_SEC_ESTIMATOR, eend, eend, tmp, n);
+			CheckCase(work, len, EXPECT_ANY);
+		}
+		len = SpliceSection(MLP_SEC_ESTIMATOR, eend, eend, one, sizeof(one));
+		CheckCase(work, len, EXPECT_ANY);
 	}
 	cur_a = 0;
 	cur_b = 0;
@@ -2947,9 +3716,57 @@ PutRandomBlocks(MlpWriter *w, uint32_t nf, uint32_t nsel)
 }
 
 /*
+ * A class-labels block after a random target: usually nc distinct labels
+ * (the dictionary is walked forwards, so they differ), sometimes another
+ * marker, count or label, or a label repeated.
+ */
+static void
+PutRandomClasses(MlpWriter *w, uint32_t nc)
+{
+	uint32_t	count = RandBelow(8) ? nc : (uint32_t) RandBelow(6);
+	uint32_t	written = count + (RandBelow(8) == 0);
+	size_t		d = RandBelow(NDICT);
+
+	mlp_put_u8(w, RandBelow(16) ? CLASSES_MARKER : (uint8_t) Rand());
+	mlp_put_u32(w, RandBelow(32) ? count : MAX_CLASSES + (uint32_t) RandBelow(2));
+	for (uint32_t k = 0; k < written && k < 8; k++)
+	{
+		mlp_put_str(w, dict[d]);
+		if (RandBelow(16))
+			d = (d + 1 + RandBelow(3)) % NDICT;
+	}
+}
+
+/*
+ * A naive_bayes payload for k classes and p features: usually valid, now
+ * and then with another k or p, a value NaN, infinite, 0 or negative, or
+ * a value more or fewer.
+ */
+static void
+PutRandomNaiveBayes(MlpWriter *w, uint32_t k, uint32_t p)
+{
+	uint32_t	kk = RandBelow(8) ? k : (uint32_t) RandBelow(5);
+	uint32_t	pp = RandBelow(8) ? p : (uint32_t) RandBelow(5);
+	size_t		n = (size_t) kk + 2 * (size_t) kk * pp;
+	static const double odd[] = {0, -0.0, -1, 1.5, INFINITY, -INFINITY, NAN, 5e-324};
+
+	if (RandBelow(8) == 0)
+		n = n + RandBelow(3) - (n > 0);
+	mlp_put_u32(w, kk);
+	mlp_put_u32(w, pp);
+	for (size_t i = 0; i < n && i < 200; i++)
+	{
+		double		v = i < kk ? 1.0 / kk : i < kk + (size_t) kk * pp ? (double) i : 0.25 + i;
+
+		mlp_put_f64(w, RandBelow(40) ? v : odd[RandBelow(sizeof(odd) / sizeof(odd[0]))]);
+	}
+}
+
+/*
  * A random model made by the writer itself: random ids and payloads, some
- * shaped like the real ones.  It must be accepted exactly when its ids are
- * 1, 2 and 3, each once.
+ * shaped like the real ones (a linear model or a naive_bayes classifier
+ * with its labels, mostly with the task its algorithm has).  It must be
+ * accepted exactly when its ids are 1, 2 and 3, each once.
  */
 static void
 RandomWriterModel(void)
@@ -2960,9 +3777,27 @@ RandomWriterModel(void)
 	bool		expect_ok = true;
 	uint32_t	nf = (uint32_t) RandBelow(5);	/* shared by the sections */
 	uint32_t	nsel = nf > 1 && RandBelow(4) == 0 ? 1 + (uint32_t) RandBelow(nf - 1) : 0;
+	uint32_t	nc = 2 + (uint32_t) RandBelow(3);
+	uint16_t	algorithm;
+	uint8_t		task;
 
+	if (RandBelow(4) == 0)
+	{
+		algorithm = (uint16_t) RandBelow(7);
+		task = (uint8_t) RandBelow(5);
+	}
+	else if (RandBelow(2))
+	{
+		algorithm = ALGO_NAIVE_BAYES;
+		task = TASK_CLASSIFICATION;
+	}
+	else
+	{
+		algorithm = (uint16_t) (ALGO_LINEAR_FIRST + RandBelow(ALGO_LINEAR_LAST));
+		task = TASK_REGRESSION;
+	}
 	mlp_writer_init(&w, MallocGrow);
-	mlp_begin_model(&w, (uint16_t) RandBelow(6), (uint8_t) RandBelow(5));
+	mlp_begin_model(&w, algorithm, task);
 	for (int i = 0; i < nsec; i++)
 	{
 		uint16_t	id = RandBelow(8) ? (uint16_t) (1 + RandBelow(3))
@@ -2995,11 +3830,15 @@ RandomWriterModel(void)
 		}
 		else if (id == MLP_SEC_TARGET)
 		{
-			int			items = 1 + (int) RandBelow(3);
+			int			items = RandBelow(4) ? 2 : 1 + (int) RandBelow(3);
 
 			for (int k = 0; k < items; k++)
 				mlp_put_str(&w, dict[RandBelow(NDICT)]);
+			if (task == TASK_CLASSIFICATION ? RandBelow(8) != 0 : RandBelow(8) == 0)
+				PutRandomClasses(&w, nc);
 		}
+		else if (algorithm == ALGO_NAIVE_BAYES && RandBelow(8))
+			PutRandomNaiveBayes(&w, nc, nsel > 0 ? nsel : nf);
 		else
 		{
 			uint32_t	p = RandBelow(4) ? (nsel > 0 ? nsel : nf) : (uint32_t) RandBelow(5);
@@ -3137,7 +3976,9 @@ main(int argc, char **argv)
 	for (int i = 0; i < NSEEDS; i++)
 	{
 		UseSeed(i);
+		PhaseHeader();
 		PhaseBlocks();
+		PhaseClassifier();
 	}
 	after_fixed = n_cases;
 
