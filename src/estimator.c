@@ -21,6 +21,7 @@ static const MlpEstimator *const registry[] = {
 	&mlp_lasso,
 	&mlp_elastic_net,
 	&mlp_naive_bayes,
+	&mlp_logistic_regression,
 };
 
 /* The estimator called name, or NULL. */
@@ -55,6 +56,38 @@ ParamNames(const MlpEstimator *est)
 	for (int i = 0; i < est->nparams; i++)
 		appendStringInfo(&s, "%s%s", i ? ", " : "", est->params[i].name);
 	return s.data;
+}
+
+/* "a, b, c": the values a choice hyperparameter takes, for hints. */
+static char *
+ChoiceNames(const MlpParamSpec *spec)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (int i = 0; spec->choices[i] != NULL; i++)
+		appendStringInfo(&s, "%s%s", i ? ", " : "", spec->choices[i]);
+	return s.data;
+}
+
+/* The index of a choice hyperparameter's value, which must be one of its strings. */
+static double
+ParseChoice(const MlpParamSpec *spec, const JsonbValue *v)
+{
+	if (v->type == jbvString)
+	{
+		for (int i = 0; spec->choices[i] != NULL; i++)
+			if (strlen(spec->choices[i]) == (size_t) v->val.string.len &&
+				memcmp(spec->choices[i], v->val.string.val, v->val.string.len) == 0)
+				return (double) i;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("hyperparameter \"%s\" must be one of %s", spec->name,
+					ChoiceNames(spec)),
+			 v->type == jbvString ?
+			 errdetail("It is \"%.*s\".", v->val.string.len, v->val.string.val) : 0));
+	return 0;					/* keep the compiler quiet */
 }
 
 /*
@@ -103,6 +136,11 @@ MlpParseHyperparams(const MlpEstimator *est, Jsonb *hp, double *out)
 					 errmsg("unknown hyperparameter \"%s\" for algorithm \"%s\"",
 							key, est->name),
 					 errhint("Valid hyperparameters: %s.", ParamNames(est))));
+		if (spec->kind == MLP_PARAM_CHOICE)
+		{
+			out[idx] = ParseChoice(spec, &v);
+			continue;
+		}
 		if (v.type != jbvNumeric)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -143,7 +181,9 @@ MlpHyperparamsJson(const MlpEstimator *est, const double *hp)
 			appendStringInfoString(&s, ", ");
 		escape_json(&s, est->params[i].name);
 		appendStringInfoString(&s, ": ");
-		if (est->params[i].kind == MLP_PARAM_INT)
+		if (est->params[i].kind == MLP_PARAM_CHOICE)
+			escape_json(&s, est->params[i].choices[(int) hp[i]]);
+		else if (est->params[i].kind == MLP_PARAM_INT)
 			appendStringInfo(&s, "%.0f", hp[i]);
 		else
 			MlpAppendJsonNumber(&s, hp[i]);

@@ -17,7 +17,8 @@
 typedef enum MlpParamKind
 {
 	MLP_PARAM_FLOAT,
-	MLP_PARAM_INT
+	MLP_PARAM_INT,
+	MLP_PARAM_CHOICE			/* a string from choices; the value is its index */
 } MlpParamKind;
 
 /* one hyperparameter: name, type, default and closed/open range */
@@ -29,6 +30,7 @@ typedef struct MlpParamSpec
 	double		minval;
 	double		maxval;
 	bool		min_open;		/* the minimum itself is not allowed */
+	const char *const *choices; /* MLP_PARAM_CHOICE: NULL-terminated */
 } MlpParamSpec;
 
 /*
@@ -98,7 +100,8 @@ extern const MlpEstimator mlp_ridge;
 extern const MlpEstimator mlp_lasso;
 extern const MlpEstimator mlp_elastic_net;
 
-/* algo/naive_bayes.c */
+/* algo/naive_bayes.c, algo/logistic.c */
 extern const MlpEstimator mlp_naive_bayes;
+extern const MlpEstimator mlp_logistic_regression;
 
 #endif							/* MLPIPE_ESTIMATOR_H */

@@ -952,7 +952,7 @@ typedef struct CoefSink
 	Tuplestorestate *ts;
 	TupleDesc	td;
 	const MlpModel *model;
-	double		intercept_shift;	/* scaled models: see EmitCoef */
+	double	   *intercept_shift;	/* scaled models, per class: see EmitCoef */
 } CoefSink;
 
 /*
@@ -969,11 +969,23 @@ FeatureIndex(const MlpModel *m, const char *feature)
 	return -1;
 }
 
+/* The slot of an emitted class: a classifier's class index, else 0. */
+static int
+ClassSlot(const MlpModel *m, const char *cls)
+{
+	int			c = cls ? atoi(cls) : 0;
+
+	if (c < 0 || (m->nclasses > 0 && c >= m->nclasses) || (m->nclasses == 0 && c != 0))
+		elog(ERROR, "estimator emitted class \"%s\"", cls);
+	return c;
+}
+
 /*
  * Append one coefficient row to the result.  A model fitted on scaled
  * features is reported on the original scale: each coefficient divided by
  * its feature's scale, and the intercept less the sum of coefficient times
- * centre over scale (computed before the intercept is emitted).
+ * centre over scale (computed before the intercept is emitted), per class;
+ * a classifier's class index becomes its label.
  */
 static void
 EmitCoef(void *arg, const char *feature, const char *cls, double value)
@@ -982,6 +994,7 @@ EmitCoef(void *arg, const char *feature, const char *cls, double value)
 	const MlpModel *m = sink->model;
 	Datum		values[3];
 	bool		nulls[3] = {false, cls == NULL, false};
+	int			c = ClassSlot(m, cls);
 
 	if (m->prep)
 	{
@@ -991,15 +1004,15 @@ EmitCoef(void *arg, const char *feature, const char *cls, double value)
 		if (j >= 0)
 			value /= m->prep->scale[j];
 		else
-			value -= sink->intercept_shift;
+			value -= sink->intercept_shift[c];
 	}
 	values[0] = CStringGetTextDatum(feature);
-	values[1] = cls ? CStringGetTextDatum(cls) : (Datum) 0;
+	values[1] = cls ? CStringGetTextDatum(m->classes ? m->classes[c] : cls) : (Datum) 0;
 	values[2] = Float8GetDatum(value);
 	tuplestore_putvalues(sink->ts, sink->td, values, nulls);
 }
 
-/* First pass for a scaled model: sum of coefficient * centre / scale. */
+/* First pass for a scaled model: sum of coefficient * centre / scale, per class. */
 static void
 ShiftCoef(void *arg, const char *feature, const char *cls, double value)
 {
@@ -1008,7 +1021,7 @@ ShiftCoef(void *arg, const char *feature, const char *cls, double value)
 	int			j = FeatureIndex(m, feature);
 
 	if (j >= 0)
-		sink->intercept_shift += value * m->prep->center[j] / m->prep->scale[j];
+		sink->intercept_shift[ClassSlot(m, cls)] += value * m->prep->center[j] / m->prep->scale[j];
 }
 
 /* mlpipe_coefficients(project | model_id) -> (feature, class, coefficient) */
@@ -1029,7 +1042,7 @@ mlpipe_coefficients(PG_FUNCTION_ARGS)
 	sink.ts = rsinfo->setResult;
 	sink.td = rsinfo->setDesc;
 	sink.model = m;
-	sink.intercept_shift = 0;
+	sink.intercept_shift = palloc0(sizeof(double) * Max(m->nclasses, 1));
 	/* a model with selected features reports those; pointers keep names apart */
 	names = m->features;
 	if (m->selected)

@@ -1240,6 +1240,13 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 							 errmsg("target column \"%s\" holds %s in the source",
 									cols->names[j], isnan(y) ? "NaN" : "Infinity"),
 							 errhint("Filter such rows out in a source query.")));
+				if (y != floor(y))
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_EXCEPTION),
+							 errmsg("classification target \"%s\" holds the non-integral value %s",
+									cols->names[j], float8out_internal(y)),
+							 errdetail("Numeric class labels must be whole numbers, as in scikit-learn."),
+							 errhint("A continuous target needs a regression algorithm, such as linear_regression.")));
 				m->data[(Size) j * m->cap + i] =
 					MlpCategoryCode(sink->cats[j], float8out_internal(y), true);
 			}
