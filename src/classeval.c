@@ -3,8 +3,9 @@
  *	  A classifier's metrics over one split, as scikit-learn computes them:
  *	  accuracy; precision, recall and f1 averaged over the classes (macro)
  *	  and per class; log loss; the Matthews correlation; for two classes
- *	  the ROC AUC and average precision of the second class's probability;
- *	  and the confusion matrix.  A row is predicted as its most probable
+ *	  the ROC AUC and average precision of the second class's probability
+ *	  (or score); and the confusion matrix.  A model without probabilities
+ *	  (a bare linear SVM) gives scores: no log loss then.  A row is predicted as its most probable
  *	  class (the first of equals).
  */
 #include "postgres.h"
@@ -40,7 +41,8 @@ ClassEvalAdd(MlpClassEval *e, int truth, const double *proba)
 			pred = c;
 	e->cm[truth * e->k + pred] += 1;
 	e->n += 1;
-	e->logloss -= log(Min(Max(proba[truth], eps), 1 - eps));
+	if (!e->no_proba)
+		e->logloss -= log(Min(Max(proba[truth], eps), 1 - eps));
 	if (e->k == 2)
 	{
 		if (e->nscore == e->cap)
@@ -158,7 +160,8 @@ ClassEvalStore(int64 model_id, const char *split, const MlpClassEval *e,
 	Put(&tgt, model_id, split, "precision", NULL, Ratio(sp, present), js, &first);
 	Put(&tgt, model_id, split, "recall", NULL, Ratio(sr, present), js, &first);
 	Put(&tgt, model_id, split, "f1", NULL, Ratio(sf, present), js, &first);
-	Put(&tgt, model_id, split, "log_loss", NULL, e->n > 0 ? e->logloss / e->n : NAN, js, &first);
+	if (!e->no_proba)
+		Put(&tgt, model_id, split, "log_loss", NULL, e->n > 0 ? e->logloss / e->n : NAN, js, &first);
 	den = sqrt((e->n * e->n - pp) * (e->n * e->n - tt));
 	Put(&tgt, model_id, split, "mcc", NULL, den > 0 ? (right * e->n - pt) / den : 0.0, js, &first);
 	if (k == 2)

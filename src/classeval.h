@@ -16,6 +16,7 @@ typedef struct MlpClassEval
 	double	   *cm;				/* k x k counts: true row, predicted column */
 	double		n;
 	double		logloss;		/* sum of -log p(true class), clipped */
+	bool		no_proba;		/* scores, not probabilities: no log loss */
 	/* two classes: the second class's probability and whether it is true */
 	double	   *score;
 	double	   *label;

@@ -22,6 +22,7 @@ static const MlpEstimator *const registry[] = {
 	&mlp_elastic_net,
 	&mlp_naive_bayes,
 	&mlp_logistic_regression,
+	&mlp_linear_svm,
 };
 
 /* The estimator called name, or NULL. */
@@ -141,6 +142,15 @@ MlpParseHyperparams(const MlpEstimator *est, Jsonb *hp, double *out)
 			out[idx] = ParseChoice(spec, &v);
 			continue;
 		}
+		if (spec->kind == MLP_PARAM_BOOL)
+		{
+			if (v.type != jbvBool)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("hyperparameter \"%s\" must be true or false", key)));
+			out[idx] = v.val.boolean ? 1 : 0;
+			continue;
+		}
 		if (v.type != jbvNumeric)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -183,6 +193,8 @@ MlpHyperparamsJson(const MlpEstimator *est, const double *hp)
 		appendStringInfoString(&s, ": ");
 		if (est->params[i].kind == MLP_PARAM_CHOICE)
 			escape_json(&s, est->params[i].choices[(int) hp[i]]);
+		else if (est->params[i].kind == MLP_PARAM_BOOL)
+			appendStringInfoString(&s, hp[i] != 0 ? "true" : "false");
 		else if (est->params[i].kind == MLP_PARAM_INT)
 			appendStringInfo(&s, "%.0f", hp[i]);
 		else

@@ -18,7 +18,8 @@ typedef enum MlpParamKind
 {
 	MLP_PARAM_FLOAT,
 	MLP_PARAM_INT,
-	MLP_PARAM_CHOICE			/* a string from choices; the value is its index */
+	MLP_PARAM_CHOICE,			/* a string from choices; the value is its index */
+	MLP_PARAM_BOOL				/* a JSON boolean; the value is 0 or 1 */
 } MlpParamKind;
 
 /* one hyperparameter: name, type, default and closed/open range */
@@ -87,6 +88,14 @@ typedef struct MlpEstimator
 							 const double *hp);
 	void		(*predict_proba) (const void *state, const double *x, double *proba);
 	int			(*state_classes) (const void *state);	/* checked against the model's */
+
+	/*
+	 * Whether predict_proba gives probabilities (NULL: always).  Without
+	 * them it gives a score per class whose largest is the class (a linear
+	 * SVM's decision values): enough for the class and for ranking, not
+	 * for mlpipe_predict_proba, a threshold or the log loss.
+	 */
+	bool		(*has_proba) (const void *state);
 } MlpEstimator;
 
 extern const MlpEstimator *MlpFindEstimator(const char *name);
@@ -100,8 +109,9 @@ extern const MlpEstimator mlp_ridge;
 extern const MlpEstimator mlp_lasso;
 extern const MlpEstimator mlp_elastic_net;
 
-/* algo/naive_bayes.c, algo/logistic.c */
+/* algo/naive_bayes.c, algo/logistic.c, algo/linear_svm.c */
 extern const MlpEstimator mlp_naive_bayes;
 extern const MlpEstimator mlp_logistic_regression;
+extern const MlpEstimator mlp_linear_svm;
 
 #endif							/* MLPIPE_ESTIMATOR_H */

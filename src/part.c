@@ -618,6 +618,8 @@ PartClassEvaluate(const MlpPart *part, const MlpEstimator *est, const void *stat
 
 	ClassEvalInit(train, nclasses);
 	ClassEvalInit(test, nclasses);
+	if (est->has_proba && !est->has_proba(state))
+		train->no_proba = test->no_proba = true;
 	for (int64 i = 0; i < part->m.nrows; i++)
 	{
 		if ((i & 0x3fff) == 0)

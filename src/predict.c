@@ -791,6 +791,26 @@ ClassProba(PredictCall *pc)
 	return proba;
 }
 
+/* Whether a classifier's scores are probabilities (not a bare SVM's). */
+static bool
+HasProba(const MlpModel *m)
+{
+	return m->est->has_proba == NULL || m->est->has_proba(m->state);
+}
+
+/* A classifier that must give probabilities for what is asked of it. */
+static void
+RequireProba(const MlpModel *m, const char *what)
+{
+	if (!HasProba(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s needs class probabilities, which this %s model does not give",
+						what, m->est->name),
+				 errdetail("It was trained without a probability calibration."),
+				 errhint("Train it with hyperparams => '{\"probability\": true}' for a Platt calibration, or use mlpipe_predict_class.")));
+}
+
 /* A model that must be a classifier for what is asked of it. */
 static void
 RequireClassifier(const MlpModel *m, const char *what)
@@ -812,7 +832,7 @@ PredictedClass(const MlpModel *m, const double *proba, double threshold)
 {
 	int			best = 0;
 
-	if (m->nclasses == 2)
+	if (m->nclasses == 2 && HasProba(m))
 		return proba[1] > threshold ? 1 : 0;
 	for (int c = 1; c < m->nclasses; c++)
 		if (proba[c] > proba[best])
@@ -873,6 +893,7 @@ ProbaArray(PredictCall *pc)
 	Datum	   *d;
 
 	RequireClassifier(pc->model, "mlpipe_predict_proba");
+	RequireProba(pc->model, "mlpipe_predict_proba");
 	proba = ClassProba(pc);
 	d = palloc(sizeof(Datum) * pc->model->nclasses);
 	for (int c = 0; c < pc->model->nclasses; c++)
@@ -910,6 +931,8 @@ ClassText(PredictCall *pc, FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("threshold must be between 0 and 1")));
+	if (threshold != 0.5)
+		RequireProba(pc->model, "a threshold");
 	return CStringGetTextDatum(pc->model->classes[PredictedClass(pc->model, ClassProba(pc),
 																 threshold)]);
 }
