@@ -109,7 +109,8 @@ CREATE FUNCTION mlpipe_train(
     test_size   float8 DEFAULT 0.25,
     split       text DEFAULT 'random',
     seed        bigint DEFAULT 42,
-    deploy      text DEFAULT 'if_better')
+    deploy      text DEFAULT 'if_better',
+    cv_folds    integer DEFAULT 0)
 RETURNS TABLE (model_id bigint, project text, version integer, algorithm text,
                task text, metrics jsonb, deployed boolean)
 AS 'MODULE_PATHNAME', 'mlpipe_train'

@@ -25,4 +25,15 @@ extern const char *MlpTaskName(MlpTask task);
 extern void MlpCheckMemory(Size bytes, const char *what);
 extern void MlpAppendJsonNumber(StringInfo s, double v);
 
+/* splitmix64: a small seeded generator for orders that must repeat */
+static inline uint64
+MlpRandomNext(uint64 *state)
+{
+	uint64		z = (*state += UINT64CONST(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
 #endif							/* MLPIPE_H */

@@ -407,6 +407,8 @@ PartComoments(const MlpPart *part, double *train, double *test)
 		CHECK_FOR_INTERRUPTS();
 		for (int r = 0; r < b; r++)
 		{
+			if (part->is_test[start + r] == MLP_ROW_OUT)
+				continue;
 			if (part->is_test[start + r])
 				ite[nte++] = r;
 			else
@@ -416,7 +418,7 @@ PartComoments(const MlpPart *part, double *train, double *test)
 		{
 			const double *src = MLP_COL(m, j) + start;
 
-			if (nte == 0)
+			if (nte == 0 && ntr == b)
 				memcpy(tr + (Size) j * ntr, src, sizeof(double) * ntr);
 			else
 			{
@@ -561,7 +563,8 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 				if (code >= 0)
 					y += b[part->group_first[g] + (int) code];
 			}
-			RegMetricsAccum(part->is_test[i] ? test_met : train_met, target[i], y);
+			if (part->is_test[i] != MLP_ROW_OUT)
+				RegMetricsAccum(part->is_test[i] ? test_met : train_met, target[i], y);
 		}
 		pfree(w);
 		pfree(c);
@@ -574,6 +577,8 @@ PartEvaluate(const MlpPart *part, const MlpEstimator *est, const void *state,
 	{
 		if ((i & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
+		if (part->is_test[i] == MLP_ROW_OUT)
+			continue;
 		if (center)
 			for (int d = 0; d < nd; d++)
 				x[dense[d]] = (col[dense[d]][i] - center[dense[d]]) / scale[dense[d]];
@@ -624,6 +629,8 @@ PartClassEvaluate(const MlpPart *part, const MlpEstimator *est, const void *stat
 	{
 		if ((i & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
+		if (part->is_test[i] == MLP_ROW_OUT)
+			continue;
 		PartRowFeatures(part, i, center, scale, x);
 		est->predict_proba(state, x, proba);
 		ClassEvalAdd(part->is_test[i] ? test : train, (int) y[i], proba);

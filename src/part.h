@@ -26,11 +26,14 @@ typedef struct MlpSummary
 	int64		dropped;		/* rows left out for a NULL */
 } MlpSummary;
 
+/* is_test's third value: a row in neither split (cross-validation's folds) */
+#define MLP_ROW_OUT 2
+
 typedef struct MlpPart
 {
 	MlpMatrix	m;				/* features 0..p-1, target p */
 	int			p;
-	uint8	   *is_test;		/* per row */
+	uint8	   *is_test;		/* per row: 0 train, 1 test, MLP_ROW_OUT neither */
 	int64		ntest;
 	/* one-hot groups (at most one 1 a row), for sparse co-moments; or 0 */
 	int			ngroups;

@@ -278,7 +278,7 @@ CheckLabels(const MlpDataset *ds)
 /* Load the rows: in parallel from a large table, else through SPI. */
 static void
 LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
-		 int64 seed, uint64 threshold, double test_size)
+		 int64 seed, uint64 threshold, double test_size, bool serial)
 {
 	Oid			relid = MlpSourceTable(spec->source);
 	MlpDataset *ds;
@@ -287,9 +287,10 @@ LoadRows(TrainRows *rows, const MlpSourceSpec *spec, const MlpEngineer *eng,
 	/*
 	 * An order split needs every row's value first, medians and quartiles
 	 * every training value, products new columns, and selection drops
-	 * columns of the rows: one process.
+	 * columns of the rows, cross-validation refits on subsets of the rows:
+	 * one process.
 	 */
-	if (OidIsValid(relid) && spec->split != MLP_SPLIT_ORDER &&
+	if (OidIsValid(relid) && !serial && spec->split != MLP_SPLIT_ORDER &&
 		spec->split != MLP_SPLIT_STRATIFIED && !spec->classification &&
 		!MlpPrepNeedsQuantiles(spec->prep) && eng->poly_columns == NIL &&
 		eng->inter_columns == NIL && eng->select == MLP_SELECT_NONE)
@@ -1017,6 +1018,30 @@ FinishPrep(PrepFit *fit, const double *st, char **names, const MlpSummary *sum)
 	}
 }
 
+/* Co-moments in the coordinates of a fitted centre and scale. */
+static void
+ScaleComomentsWith(double *st, const MlpPrep *prep)
+{
+	int			k = COMOM_K(st);
+	int			p = k - 1;
+	double	   *mean = COMOM_MEAN(st);
+	double	   *C = COMOM_C(st);
+
+	for (int j = 0; j < k; j++)
+	{
+		double		sj = (j < p) ? prep->scale[j] : 1.0;
+
+		for (int i = 0; i <= j; i++)
+		{
+			double		si = (i < p) ? prep->scale[i] : 1.0;
+
+			C[(Size) j * k + i] /= si * sj;
+		}
+		if (j < p)
+			mean[j] = (mean[j] - prep->center[j]) / sj;
+	}
+}
+
 /*
  * The standard scaler's centre and scale come from the training
  * co-moments; then the co-moments are rewritten for the scaled features:
@@ -1054,19 +1079,7 @@ ScaleComoments(double *st, const PrepFit *fit)
 			prep->center[j] = mean[j];
 		}
 	}
-	for (int j = 0; j < k; j++)
-	{
-		double		sj = (j < p) ? prep->scale[j] : 1.0;
-
-		for (int i = 0; i <= j; i++)
-		{
-			double		si = (i < p) ? prep->scale[i] : 1.0;
-
-			C[(Size) j * k + i] /= si * sj;
-		}
-		if (j < p)
-			mean[j] = (mean[j] - prep->center[j]) / sj;
-	}
+	ScaleComomentsWith(st, prep);
 }
 
 /* what RowsResidualScaled needs: the rows and the scales */
@@ -1157,9 +1170,240 @@ IsBetter(int64 project_id, int64 model_id, const char *metric)
 	return new_r2 > live_r2;
 }
 
+/* one fold's held-out metrics, kept until the model has an id */
+typedef struct CvFold
+{
+	MlpClassEval ce;
+	MlpRegMetrics rm;
+} CvFold;
+
+/*
+ * k-fold cross-validation over the training rows already loaded: each fold
+ * is held out in turn (is_test 1, the test split's rows MLP_ROW_OUT), the
+ * model refitted on the other folds with the preparation fitted on the
+ * whole training split, and scored on the fold.  The folds come from a
+ * seeded shuffle; a classifier's rows are grouped by class first, so each
+ * class spreads evenly over the folds (stratified).
+ */
+static CvFold *
+CrossValidate(TrainRows *rows, const MlpEstimator *est, const double *hp,
+			  ScaledResidual *sres, int nfolds, int64 seed, bool classify)
+{
+	MlpPart    *part = &rows->part;
+	int64		n = part->m.nrows;
+	uint8	   *orig = part->is_test;
+	int64		orig_ntest = part->ntest;
+	const double *orig_center = rows->center;
+	const double *y = PartCol(part, part->p);
+	int			k = part->p + 1;
+	uint8	   *mask = MemoryContextAllocExtended(CurrentMemoryContext, (Size) Max(n, 1),
+												  MCXT_ALLOC_HUGE);
+	int		   *fold = MemoryContextAllocExtended(CurrentMemoryContext,
+												  mul_size(sizeof(int), (Size) Max(n, 1)),
+												  MCXT_ALLOC_HUGE);
+	int64	   *order = MemoryContextAllocExtended(CurrentMemoryContext,
+												   mul_size(sizeof(int64), (Size) Max(n, 1)),
+												   MCXT_ALLOC_HUGE);
+	int64		ntrain = 0;
+	uint64		rng = (uint64) seed;
+	CvFold	   *out = palloc0(sizeof(CvFold) * nfolds);
+	MemoryContext foldcxt;
+
+	for (int64 i = 0; i < n; i++)
+		if (!orig[i])
+			order[ntrain++] = i;
+	if (nfolds > ntrain)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cv_folds is %d, but the training split has %lld rows",
+						nfolds, (long long) ntrain),
+				 errhint("Use fewer folds, or more training rows.")));
+	for (int64 i = ntrain - 1; i > 0; i--)
+	{
+		int64		j = (int64) (MlpRandomNext(&rng) % (uint64) (i + 1));
+		int64		t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	if (classify)
+	{
+		/* a stable counting sort by class keeps the shuffle within a class */
+		int64	   *start = palloc0(sizeof(int64) * (rows->nclasses + 1));
+		int64	   *sorted = MemoryContextAllocExtended(CurrentMemoryContext,
+														mul_size(sizeof(int64), (Size) Max(ntrain, 1)),
+														MCXT_ALLOC_HUGE);
+
+		for (int64 j = 0; j < ntrain; j++)
+			start[(int) y[order[j]] + 1]++;
+		for (int c = 0; c < rows->nclasses; c++)
+			start[c + 1] += start[c];
+		for (int64 j = 0; j < ntrain; j++)
+			sorted[start[(int) y[order[j]]]++] = order[j];
+		order = sorted;
+	}
+	for (int64 j = 0; j < ntrain; j++)
+		fold[order[j]] = (int) (j % nfolds);
+
+	foldcxt = AllocSetContextCreate(CurrentMemoryContext, "mlpipe cv fold",
+									ALLOCSET_DEFAULT_SIZES);
+	for (int f = 0; f < nfolds; f++)
+	{
+		int64		held = 0;
+		const double *center = sres->prep->center;
+		const double *scale = sres->prep->scale;
+		MemoryContext old;
+		void	   *state;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < n; i++)
+		{
+			mask[i] = orig[i] ? MLP_ROW_OUT : (fold[i] == f ? 1 : 0);
+			held += mask[i] != 0;
+		}
+		part->is_test = mask;
+		part->ntest = held;
+		old = MemoryContextSwitchTo(foldcxt);
+		if (classify)
+		{
+			MlpClassEval fit_ce;
+
+			state = est->fit_rows(est, part, center, scale, rows->nclasses, hp);
+			/* the held-out fold's accumulator lives on, the rest goes */
+			MemoryContextSwitchTo(old);
+			PartClassEvaluate(part, est, state, center, scale, rows->nclasses,
+							  &fit_ce, &out[f].ce);
+		}
+		else
+		{
+			double	   *st = palloc(sizeof(double) * COMOM_LEN(k));
+			double	   *te = palloc(sizeof(double) * COMOM_LEN(k));
+			double	   *fold_center = palloc(sizeof(double) * k);
+			double		tr_ms[REGM_LEN];
+			double		te_ms[REGM_LEN];
+
+			PartComoments(part, st, te);
+			/* the residual centres on the fold's own training means */
+			memcpy(fold_center, COMOM_MEAN(st), sizeof(double) * k);
+			rows->center = fold_center;
+			ScaleComomentsWith(st, sres->prep);
+			state = est->fit_stats(est, st, hp, RowsResidualScaled, sres);
+			PartEvaluate(part, est, state, center, scale, tr_ms, te_ms);
+			out[f].rm = RegMetricsFinal(te_ms);
+			MemoryContextSwitchTo(old);
+		}
+		MemoryContextReset(foldcxt);
+	}
+	MemoryContextDelete(foldcxt);
+	part->is_test = orig;
+	part->ntest = orig_ntest;
+	rows->center = orig_center;
+	pfree(mask);
+	pfree(fold);
+	return out;
+}
+
+/* the folds' overall metrics by name, for their mean and deviation */
+typedef struct CvCollect
+{
+	int			fold;
+	int			nfolds;
+	int			n;
+	const char *names[64];
+	double	   *values[64];
+} CvCollect;
+
+/* Keep one fold's metric that is not per class. */
+static void
+CvCollectMetric(void *arg, const char *metric, const char *cls, double value)
+{
+	CvCollect  *c = arg;
+	int			i;
+
+	if (cls != NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->names[i], metric) == 0)
+			break;
+	if (i == c->n)
+	{
+		if (c->n == lengthof(c->names))
+			return;
+		c->names[c->n] = pstrdup(metric);
+		c->values[c->n] = palloc(sizeof(double) * c->nfolds);
+		for (int f = 0; f < c->nfolds; f++)
+			c->values[c->n][f] = NAN;
+		c->n++;
+	}
+	c->values[i][c->fold] = value;
+}
+
+/*
+ * Store each fold's metrics (split cv_fold_<n>) and, per metric, the mean
+ * and the standard deviation over the folds (splits cv_mean and cv_std;
+ * the deviation is numpy's std, over the k folds); the means and
+ * deviations go into the returned JSON too.
+ */
+static void
+CvStore(int64 model_id, CvFold *folds, int nfolds, bool classify, char **classes,
+		StringInfo js)
+{
+	CvCollect	c;
+	StringInfoData scratch;
+
+	memset(&c, 0, sizeof(c));
+	c.nfolds = nfolds;
+	initStringInfo(&scratch);
+	for (int f = 0; f < nfolds; f++)
+	{
+		char	   *split = psprintf("cv_fold_%d", f + 1);
+
+		c.fold = f;
+		resetStringInfo(&scratch);
+		if (classify)
+			ClassEvalStore(model_id, split, &folds[f].ce, classes, &scratch,
+						   CvCollectMetric, &c);
+		else
+		{
+			StoreMetrics(model_id, split, folds[f].rm, &scratch);
+			CvCollectMetric(&c, "mse", NULL, folds[f].rm.mse);
+			CvCollectMetric(&c, "rmse", NULL, folds[f].rm.rmse);
+			CvCollectMetric(&c, "mae", NULL, folds[f].rm.mae);
+			CvCollectMetric(&c, "r2", NULL, folds[f].rm.r2);
+		}
+	}
+	appendStringInfo(js, ", \"cv\": {\"folds\": %d", nfolds);
+	for (int which = 0; which < 2; which++)
+	{
+		appendStringInfo(js, ", \"%s\": {", which == 0 ? "mean" : "std");
+		for (int i = 0; i < c.n; i++)
+		{
+			double		mean = 0;
+			double		ss = 0;
+			double		v;
+
+			for (int f = 0; f < nfolds; f++)
+				mean += c.values[i][f];
+			mean /= nfolds;
+			for (int f = 0; f < nfolds; f++)
+				ss += (c.values[i][f] - mean) * (c.values[i][f] - mean);
+			v = which == 0 ? mean : sqrt(ss / nfolds);
+			CatalogInsertMetric(model_id, which == 0 ? "cv_mean" : "cv_std", c.names[i], NULL, v);
+			if (i > 0)
+				appendStringInfoString(js, ", ");
+			escape_json(js, c.names[i]);
+			appendStringInfoString(js, ": ");
+			MlpAppendJsonNumber(js, v);
+		}
+		appendStringInfoChar(js, '}');
+	}
+	appendStringInfoChar(js, '}');
+}
+
 /*
  * mlpipe_train(project, source, target, algorithm, task, hyperparams,
- *				features, exclude, test_size, seed, deploy)
+ *				preprocess, features, exclude, test_size, split, seed, deploy,
+ *				cv_folds)
  */
 Datum
 mlpipe_train(PG_FUNCTION_ARGS)
@@ -1177,6 +1421,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	int64		seed;
 	char	   *split = RequiredText(fcinfo, 10, "split");
 	char	   *deploy = RequiredText(fcinfo, 12, "deploy");
+	int			cv_folds = PG_ARGISNULL(13) ? 0 : PG_GETARG_INT32(13);
+	CvFold	   *cv = NULL;
 	const MlpEstimator *est;
 	double	   *hp;
 	MlpSourceSpec spec;
@@ -1278,6 +1524,11 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown deploy mode \"%s\"", deploy),
 				 errhint("Use if_better, always or never.")));
+	if (cv_folds != 0 && (cv_folds < 2 || cv_folds > 100))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cv_folds must be 0 (no cross-validation) or between 2 and 100"),
+				 errdetail("It is %d.", cv_folds)));
 	hp = palloc(sizeof(double) * Max(est->nparams, 1));
 	MlpParseHyperparams(est, hpjson, hp);
 
@@ -1294,7 +1545,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	spec.features = features;
 	spec.exclude = exclude;
 	memset(&rows, 0, sizeof(rows));
-	LoadRows(&rows, &spec, &eng, seed, MlpSplitThreshold(test_size), test_size);
+	LoadRows(&rows, &spec, &eng, seed, MlpSplitThreshold(test_size), test_size,
+			 cv_folds > 0);
 	if (spec.classification)
 		ResolveClasses(&rows);
 	if (rows.sum.dropped > 0)
@@ -1402,6 +1654,9 @@ mlpipe_train(PG_FUNCTION_ARGS)
 			test_m = RegMetricsFinal(test_ms);
 	}
 
+	if (cv_folds > 0)
+		cv = CrossValidate(&rows, est, hp, &sres, cv_folds, seed, spec.classification);
+
 	/* the training spec: enough to retrain later */
 	initStringInfo(&specjs);
 	appendStringInfoString(&specjs, "{\"source\": ");
@@ -1420,6 +1675,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	MlpAppendJsonNumber(&specjs, test_size);
 	appendStringInfo(&specjs, ", \"seed\": " INT64_FORMAT ", \"split\": ", seed);
 	escape_json(&specjs, MlpSplitText(&spec));
+	if (cv_folds > 0)
+		appendStringInfo(&specjs, ", \"cv_folds\": %d", cv_folds);
 	appendStringInfoChar(&specjs, '}');
 
 	/* store */
@@ -1463,6 +1720,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 		}
 		StoreMetrics(model_id, "train", train_m, &metricsjs);
 	}
+	if (cv)
+		CvStore(model_id, cv, cv_folds, spec.classification, rows.classes, &metricsjs);
 	appendStringInfoChar(&metricsjs, '}');
 	/* rows whose category the model does not know, per split (for drift) */
 	for (int i = 0; rows.enc && i < rows.enc->ninputs; i++)

@@ -53,17 +53,6 @@ static const MlpParamSpec svm_params[] = {
 	{"tol", MLP_PARAM_FLOAT, 1e-4, 0.0, 1.0, true},
 };
 
-/* splitmix64: the seeded order in which coordinates are visited */
-static uint64
-NextRandom(uint64 *s)
-{
-	uint64		z = (*s += UINT64CONST(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
 static double
 Dot(const double *a, const double *b, int n)
 {
@@ -112,7 +101,7 @@ DualCd(const double *X, int64 n, int d, const double *y, const double *cost,
 		/* a fresh random order each sweep */
 		for (int64 i = n - 1; i > 0; i--)
 		{
-			int64		j = (int64) (NextRandom(&seed) % (uint64) (i + 1));
+			int64		j = (int64) (MlpRandomNext(&seed) % (uint64) (i + 1));
 			int64		t = order[i];
 
 			order[i] = order[j];
