@@ -11,6 +11,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "parser/parse_type.h"
 #include "utils/builtins.h"
 
 #include "catalog.h"
@@ -52,6 +53,13 @@ EmitRow(void *arg, const char *metric, const char *cls, double value)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
+/* Labels as numbers (1), booleans (2) or text (0): what their text means. */
+static int
+LabelFamily(MlpNumKind kind)
+{
+	return kind == MLP_NUM_BOOL ? 2 : kind != MLP_NUM_NONE ? 1 : 0;
+}
+
 /*
  * A classifier's labels in the loaded target column (codes of their text)
  * become the model's class indexes; a label the model does not know, or a
@@ -63,6 +71,19 @@ LabelsToClasses(const MlpModel *model, MlpDataset *ds)
 	MlpCategories *c = ds->cats[ds->p];
 	double	   *y = MLP_COL(&ds->m, ds->p);
 	int		   *index = palloc(sizeof(int) * Max(c->n, 1));
+	Oid			trained = LookupTypeNameOid(NULL, typeStringToTypeName(model->target_type), true);
+
+	/*
+	 * Labels match by their text, so numbers, booleans and text must stay
+	 * what they were: 1 and 1.0 are one number but two strings, true is t.
+	 */
+	if (LabelFamily(OidIsValid(trained) ? MlpNumKindOf(trained) : MLP_NUM_NONE) !=
+		LabelFamily(ds->cols.target_numkind))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("label column \"%s\" has type %s, but the model was trained on labels of type %s",
+						model->target, ds->cols.types[ds->p], model->target_type),
+				 errhint("Cast the labels in a source query to %s.", model->target_type)));
 
 	for (int code = 0; code < c->n; code++)
 	{

@@ -353,6 +353,26 @@ CompareClasses(const void *a, const void *b, void *arg)
 	return strcmp(x, y);
 }
 
+/* Every class needs a training row: a model cannot learn one it never saw. */
+static void
+CheckClassesTrained(TrainRows *rows)
+{
+	const double *y = PartCol(&rows->part, rows->cols.p);
+	int64	   *count = palloc0(sizeof(int64) * rows->nclasses);
+
+	for (int64 i = 0; i < rows->part.m.nrows; i++)
+		if (!rows->part.is_test[i])
+			count[(int) y[i]]++;
+	for (int c = 0; c < rows->nclasses; c++)
+		if (count[c] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("class \"%s\" has no training row", rows->classes[c]),
+					 errdetail("All of its rows fell into the test split."),
+					 errhint("Use split => 'stratified', a smaller test_size, or more rows.")));
+	pfree(count);
+}
+
 /*
  * A classifier's labels from the target's dictionary: sorted (the order of
  * predict_proba), at least 2 and at most 1000; the target column then
@@ -1558,6 +1578,8 @@ mlpipe_train(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("source has no rows")));
 	CheckTargetNotConstant(&rows);
+	if (spec.classification)
+		CheckClassesTrained(&rows);
 	ntest = rows.sum.ntest;
 	ntrain = rows.sum.nrows - ntest;
 	if (ntrain <= rows.cols.p)

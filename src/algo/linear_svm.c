@@ -268,7 +268,7 @@ SvmFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	int64		r = 0;
 
 	MlpCheckMemory(mul_size(mul_size(sizeof(double), (Size) Max(n, 1)), (Size) d + 6),
-				   "the linear SVM's training rows");
+				   "linear_svm's training matrix");
 	X = MemoryContextAllocExtended(CurrentMemoryContext,
 								   mul_size(sizeof(double), mul_size((Size) Max(n, 1), (Size) d)),
 								   MCXT_ALLOC_HUGE);
@@ -327,7 +327,9 @@ SvmFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	}
 	if (!all_converged)
 		ereport(WARNING,
-				(errmsg("linear_svm did not converge in %d iterations", (int) hp[SVM_MAX_ITER]),
+				(errmsg_plural("linear_svm did not converge in %d iteration",
+							   "linear_svm did not converge in %d iterations",
+							   (int) hp[SVM_MAX_ITER], (int) hp[SVM_MAX_ITER]),
 				 errhint("Raise max_iter, or a smaller C regularises more.")));
 	pfree(X);
 	pfree(cls);

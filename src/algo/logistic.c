@@ -357,7 +357,7 @@ LogFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	int			iters;
 
 	MlpCheckMemory(mul_size(mul_size(sizeof(double), (Size) Max(n, 1)), (Size) p + 1 + (nclasses > 2 ? nclasses : 1)),
-				   "the logistic regression's training rows");
+				   "logistic_regression's training matrix");
 	X = MemoryContextAllocExtended(CurrentMemoryContext,
 								   mul_size(sizeof(double), mul_size((Size) Max(n, 1), (Size) Max(p, 1))),
 								   MCXT_ALLOC_HUGE);
@@ -416,13 +416,19 @@ LogFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	iters = Lbfgs(&lp, s->w, (int) hp[LOG_MAX_ITER], hp[LOG_TOL]);
 	if (iters < 0)
 		ereport(WARNING,
-				(errmsg("logistic_regression did not converge in %d iterations", (int) hp[LOG_MAX_ITER]),
+				(errmsg_plural("logistic_regression did not converge in %d iteration",
+							   "logistic_regression did not converge in %d iterations",
+							   (int) hp[LOG_MAX_ITER], (int) hp[LOG_MAX_ITER]),
+				 hp[LOG_PENALTY] == 1 ?
+				 errhint("Raise max_iter; without a penalty, separable classes never converge.") :
 				 errhint("Raise max_iter, or a smaller C regularises more.")));
 	for (int i = 0; i < s->nv * (p + 1); i++)
 		if (!isfinite(s->w[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("logistic_regression produced non-finite coefficients"),
+					 hp[LOG_PENALTY] == 1 ?
+					 errhint("The classes may be separable: use a penalty.") :
 					 errhint("The classes may be separable: use a smaller C.")));
 	pfree(X);
 	pfree(y);
