@@ -355,6 +355,30 @@ CREATE AGGREGATE mlpipe_linear_stats(y float8, x float8[]) (
     PARALLEL = SAFE
 );
 
+-- naive Bayes's class-conditional counts and moments (labels as numbers,
+-- such as class codes): the same float8[] state and Chan merge.
+CREATE FUNCTION mlpipe_nb_stats_accum(float8[], float8, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_nb_stats_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION mlpipe_nb_stats_combine(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mlpipe_nb_stats_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE mlpipe_nb_stats(label float8, x float8[]) (
+    SFUNC = mlpipe_nb_stats_accum,
+    STYPE = float8[],
+    COMBINEFUNC = mlpipe_nb_stats_combine,
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION mlpipe_nb_solve(stats float8[], var_smoothing float8 DEFAULT 1e-9)
+RETURNS TABLE (class float8, prior float8, feature integer, mean float8, var float8)
+AS 'MODULE_PATHNAME', 'mlpipe_nb_solve'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+
 CREATE FUNCTION mlpipe_linear_solve(stats float8[],
                                     algorithm text DEFAULT 'linear_regression',
                                     hyperparams jsonb DEFAULT '{}')

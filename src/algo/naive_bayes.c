@@ -16,6 +16,7 @@
 #include "miscadmin.h"
 
 #include "estimator.h"
+#include "nbstats.h"
 #include "part.h"
 
 typedef struct NbState
@@ -32,8 +33,9 @@ static const MlpParamSpec nb_params[] = {
 };
 
 /*
- * Welford's means and variances per class and feature, and over all
- * training rows for the smoothing, in one pass over the rows.
+ * Class-conditional counts and moments of the training rows (the blocks of
+ * the mlpipe_nb_stats aggregate, updated by its code), then GaussianNB's
+ * priors, means and smoothed variances from them.
  */
 static void *
 NbFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
@@ -42,68 +44,44 @@ NbFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	int			p = part->p;
 	int			k = nclasses;
 	NbState    *s = palloc0(sizeof(NbState));
-	double	   *n = palloc0(sizeof(double) * k);
-	double	   *m2 = palloc0(sizeof(double) * (Size) k * p);
-	double	   *amean = palloc0(sizeof(double) * p);
-	double	   *am2 = palloc0(sizeof(double) * p);
+	double	   *blocks = palloc0(mul_size(sizeof(double), mul_size((Size) k, NBST_BLOCK(p))));
 	double	   *x = palloc(sizeof(double) * Max(p, 1));
 	const double *y = PartCol(part, p);
-	double		ntot = 0;
-	double		eps = 0;
 
 	s->k = k;
 	s->p = p;
 	s->prior = palloc(sizeof(double) * k);
-	s->mean = palloc0(sizeof(double) * (Size) k * p);
-	s->var = palloc(sizeof(double) * (Size) k * p);
+	s->mean = palloc(mul_size(sizeof(double), (Size) k * p));
+	s->var = palloc(mul_size(sizeof(double), (Size) k * p));
+	for (int c = 0; c < k; c++)
+		blocks[c * NBST_BLOCK(p)] = c;
 	for (int64 i = 0; i < part->m.nrows; i++)
 	{
-		int			c = (int) y[i];
-		double	   *mc = s->mean + (Size) c * p;
-		double	   *vc = m2 + (Size) c * p;
-
 		if ((i & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (part->is_test[i])
 			continue;
 		PartRowFeatures(part, i, center, scale, x);
-		n[c] += 1;
-		ntot += 1;
-		for (int j = 0; j < p; j++)
-		{
-			double		d = x[j] - mc[j];
-			double		da = x[j] - amean[j];
-
-			mc[j] += d / n[c];
-			vc[j] += d * (x[j] - mc[j]);
-			amean[j] += da / ntot;
-			am2[j] += da * (x[j] - amean[j]);
-		}
+		NbStatsAddRow(blocks + (int) y[i] * NBST_BLOCK(p), p, x);
 	}
-	for (int j = 0; j < p; j++)
-		eps = Max(eps, am2[j] / ntot);
-	eps *= hp[0];
 	for (int c = 0; c < k; c++)
-	{
-		if (n[c] == 0)
+		if (blocks[c * NBST_BLOCK(p) + 1] == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a class has no training row"),
 					 errhint("Use a stratified split, or more rows.")));
-		s->prior[c] = n[c] / ntot;
-		for (int j = 0; j < p; j++)
-		{
-			double		v = m2[(Size) c * p + j] / n[c] + eps;
-
-			/* a feature constant within a class and no smoothing: no density */
-			if (!(v > 0) || !isfinite(v))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("naive_bayes found a feature with no variance within a class"),
-						 errhint("Keep var_smoothing above 0.")));
-			s->var[(Size) c * p + j] = v;
-		}
+	NbStatsSolve(blocks, k, p, hp[0], s->prior, s->mean, s->var);
+	for (int64 i = 0; i < (int64) k * p; i++)
+	{
+		/* a feature constant within a class and no smoothing: no density */
+		if (!(s->var[i] > 0) || !isfinite(s->var[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("naive_bayes found a feature with no variance within a class"),
+					 errhint("Keep var_smoothing above 0.")));
 	}
+	pfree(blocks);
+	pfree(x);
 	return s;
 }
 
