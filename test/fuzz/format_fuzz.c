@@ -6,24 +6,29 @@
  * writer -- a plain one, ones whose feature section carries the optional
  * blocks model.c writes (preprocessing 'P', products 'M', encoding 'C',
  * transforms 'T', selected features 'S') in several combinations, and
- * naive_bayes classifiers whose target section ends with the class labels
- * ('K') -- then feeds mlp_model_parse a large number of damaged variants:
+ * classifiers whose target section ends with the class labels ('K'):
+ * naive_bayes, logistic_regression (two classes with one weight vector,
+ * more with one per class) and linear_svm (the same, Platt-calibrated and
+ * not) -- then feeds mlp_model_parse a large number of damaged variants:
  * bit flips and truncations (every pair of bit flips of the plain model),
  * random corruption, garbage extensions, structural edits made behind a
  * recomputed CRC-32C (so the section checks are reached), every algorithm
  * id and task, every byte and count of the optional blocks, the class
- * labels and the naive_bayes payload set to awkward values, blocks cut,
- * removed, repeated and swapped, random models made by the writer, and
- * fully random buffers.  Every input is copied into an exactly-sized
- * malloc'd buffer, and every section of an accepted one into its own, so
- * that AddressSanitizer reports any overread; every accepted model is
- * walked through the cursor API with the checks src/model.c,
- * src/algo/linear.c and src/algo/naive_bayes.c make, in their order and
- * with their messages: every input kind of the encoding block (numeric,
- * one-hot, date parts, ordinal, target, hash, array), every transform
- * (log1p, clip, bucketize with its edges), the class labels against the
- * task and the estimator's class count included.  Broken seeds, one rule
- * each, check that the walk says what model.c says.
+ * labels and the classifiers' payloads set to awkward values (the class
+ * and feature counts, linear_svm's calibration flag and every coefficient
+ * of the two linear classifiers also to values whose verdict is known),
+ * blocks cut, removed, repeated and swapped, random models made by the
+ * writer, and fully random buffers.  Every input is copied into an
+ * exactly-sized malloc'd buffer, and every section of an accepted one into
+ * its own, so that AddressSanitizer reports any overread; every accepted
+ * model is walked through the cursor API with the checks src/model.c and
+ * the payload readers of src/algo/ (linear.c, naive_bayes.c, logistic.c,
+ * linear_svm.c) make, in their order and with their messages: every input
+ * kind of the encoding block (numeric, one-hot, date parts, ordinal,
+ * target, hash, array), every transform (log1p, clip, bucketize with its
+ * edges), the class labels against the task and the estimator's class
+ * count included.  Broken seeds, one rule each, check that the walk says
+ * what model.c says.
  *
  *	  format_fuzz [ITERATIONS [SEED]]	(defaults 200000 and 0x6d6c7069706531)
  *
@@ -87,9 +92,12 @@
 #define ALGO_LINEAR_FIRST	1	/* linear_regression, ridge, lasso, */
 #define ALGO_LINEAR_LAST	4	/* elastic_net: task 1, linear payload */
 #define ALGO_NAIVE_BAYES	5	/* task 2, NbDeserialize's payload */
+#define ALGO_LOGISTIC		6	/* task 2, LogDeserialize's payload */
+#define ALGO_LINEAR_SVM		7	/* task 2, SvmDeserialize's payload */
 #define TASK_REGRESSION		1
 #define TASK_CLASSIFICATION	2
 #define NB_MAX_CLASSES		1000
+#define LC_MAX_CLASSES		1000	/* logistic_regression and linear_svm */
 
 /* what a case must do */
 typedef enum Expect
@@ -942,6 +950,24 @@ WalkTarget(const uint8_t *sec, uint32_t len, uint32_t *nclasses)
 	return NULL;
 }
 
+/* The task of a known algorithm id (estimator.c's registry), or 0. */
+static uint8_t
+AlgoTask(uint32_t algorithm)
+{
+	if (algorithm >= ALGO_LINEAR_FIRST && algorithm <= ALGO_LINEAR_LAST)
+		return TASK_REGRESSION;
+	if (algorithm >= ALGO_NAIVE_BAYES && algorithm <= ALGO_LINEAR_SVM)
+		return TASK_CLASSIFICATION;
+	return 0;
+}
+
+/* A linear classifier's weight vectors: one for two classes, else one per class. */
+static uint32_t
+NVectors(uint32_t k)
+{
+	return k == 2 ? 1 : k;
+}
+
 /* LinearDeserialize's checks, for a model whose estimator sees p features. */
 static const char *
 WalkLinear(MlpCursor *c, uint32_t nfeatures)
@@ -1009,11 +1035,72 @@ WalkNaiveBayes(MlpCursor *c, uint32_t nfeatures, uint32_t *k)
 }
 
 /*
+ * LogDeserialize's checks: u32 k (2 .. 1000), u32 p (the features the
+ * estimator sees), then exactly nv * (p + 1) finite weights, nv being 1
+ * for two classes and k for more.  *k is the class count.
+ */
+static const char *
+WalkLogistic(MlpCursor *c, uint32_t nfeatures, uint32_t *k)
+{
+	uint32_t	p;
+	size_t		n;
+	double		d;
+
+	if (!mlp_get_u32(c, k) || !mlp_get_u32(c, &p) || *k < 2 ||
+		*k > LC_MAX_CLASSES || p != nfeatures ||
+		c->len - c->pos != (size_t) 8 * NVectors(*k) * ((size_t) p + 1))
+		return "logistic_regression payload has the wrong size";
+	n = (size_t) NVectors(*k) * ((size_t) p + 1);
+	for (size_t i = 0; i < n; i++)
+	{
+		if (!mlp_get_f64(c, &d))
+			Fail("logistic_regression weight read failed after its size was checked");
+		if (!isfinite(d))
+			return "logistic_regression has a non-finite coefficient";
+	}
+	if (!mlp_cursor_done(c))
+		Fail("logistic_regression payload is not done after its checked size");
+	return NULL;
+}
+
+/*
+ * SvmDeserialize's checks: u32 k (2 .. 1000), u32 p (the features the
+ * estimator sees), u8 calibrated (0 or 1), then exactly nv * (p + 1)
+ * weights and nv * 2 Platt values, all finite, calibrated or not.  *k is
+ * the class count.
+ */
+static const char *
+WalkLinearSvm(MlpCursor *c, uint32_t nfeatures, uint32_t *k)
+{
+	uint32_t	p;
+	uint8_t		calibrated;
+	size_t		n;
+	double		d;
+
+	if (!mlp_get_u32(c, k) || !mlp_get_u32(c, &p) ||
+		!mlp_get_u8(c, &calibrated) || *k < 2 || *k > LC_MAX_CLASSES ||
+		p != nfeatures || calibrated > 1 ||
+		c->len - c->pos != (size_t) 8 * NVectors(*k) * ((size_t) p + 3))
+		return "linear_svm payload has the wrong size";
+	n = (size_t) NVectors(*k) * ((size_t) p + 3);
+	for (size_t i = 0; i < n; i++)
+	{
+		if (!mlp_get_f64(c, &d))
+			Fail("linear_svm value read failed after its size was checked");
+		if (!isfinite(d))
+			return "linear_svm has a non-finite coefficient";
+	}
+	if (!mlp_cursor_done(c))
+		Fail("linear_svm payload is not done after its checked size");
+	return NULL;
+}
+
+/*
  * Read an accepted model exactly as MlpModelDeserialize does: the header's
  * algorithm and task, the feature section, the target section and whether
- * the task wants class labels, then the algorithm's payload (linear.c's or
- * naive_bayes.c's) and its class count.  Returns NULL, or why model.c
- * would call the model corrupt.
+ * the task wants class labels, then the algorithm's payload (linear.c's,
+ * naive_bayes.c's, logistic.c's or linear_svm.c's) and its class count.
+ * Returns NULL, or why model.c would call the model corrupt.
  */
 static const char *
 WalkModel(const MlpModelView *v, WalkInfo *info)
@@ -1021,14 +1108,14 @@ WalkModel(const MlpModelView *v, WalkInfo *info)
 	FeatWalk	fw;
 	MlpCursor	c;
 	const char *why = NULL;
-	bool		nb = (v->algorithm == ALGO_NAIVE_BAYES);
+	uint8_t		task = AlgoTask(v->algorithm);
 	uint32_t	nclasses = 0;
 	uint32_t	state_classes = 0;	/* 0: the estimator has none */
 
 	memset(&fw, 0, sizeof(fw));
-	if (!nb && (v->algorithm < ALGO_LINEAR_FIRST || v->algorithm > ALGO_LINEAR_LAST))
+	if (task == 0)
 		why = "unknown algorithm id";
-	else if (v->task != (nb ? TASK_CLASSIFICATION : TASK_REGRESSION))
+	else if (v->task != task)
 		why = "task does not match the algorithm";
 	if (why == NULL)
 	{
@@ -1047,7 +1134,21 @@ WalkModel(const MlpModelView *v, WalkInfo *info)
 
 		mlp_cursor_init(&c, v->section[MLP_SEC_ESTIMATOR],
 						v->section_len[MLP_SEC_ESTIMATOR]);
-		why = nb ? WalkNaiveBayes(&c, p, &state_classes) : WalkLinear(&c, p);
+		switch (v->algorithm)
+		{
+			case ALGO_NAIVE_BAYES:
+				why = WalkNaiveBayes(&c, p, &state_classes);
+				break;
+			case ALGO_LOGISTIC:
+				why = WalkLogistic(&c, p, &state_classes);
+				break;
+			case ALGO_LINEAR_SVM:
+				why = WalkLinearSvm(&c, p, &state_classes);
+				break;
+			default:
+				why = WalkLinear(&c, p);
+				break;
+		}
 		if (why == NULL && !mlp_cursor_done(&c))
 			why = "estimator section has trailing bytes";
 		if (why == NULL && nclasses > 0 && state_classes != nclasses)
@@ -1272,13 +1373,50 @@ CheckCase(const uint8_t *data, size_t len, Expect expect)
 
 #ifndef MLPIPE_LIBFUZZER
 
+/* What a classifier's payload reader says of a payload of the wrong size. */
+static const char *
+WrongSize(uint32_t algorithm)
+{
+	switch (algorithm)
+	{
+		case ALGO_NAIVE_BAYES:
+			return "naive_bayes payload has the wrong size";
+		case ALGO_LOGISTIC:
+			return "logistic_regression payload has the wrong size";
+		case ALGO_LINEAR_SVM:
+			return "linear_svm payload has the wrong size";
+	}
+	Fail("algorithm %u is no classifier", algorithm);
+	return NULL;
+}
+
+/*
+ * Check an input that must parse and whose walk verdict is known: want,
+ * or NULL for a model model.c accepts.
+ */
+static void
+CheckVerdict(const uint8_t *data, size_t len, const char *want)
+{
+	CheckCase(data, len, EXPECT_PARSE);
+	if (want == NULL ? last_why != NULL :
+		last_why == NULL || strcmp(last_why, want) != 0)
+	{
+		cur_data = data;
+		cur_len = len;
+		Fail("the walk said \"%s\" where model.c says \"%s\"",
+			 last_why ? last_why : "ok", want ? want : "ok");
+	}
+	cur_data = NULL;
+}
+
 #define SEED_MAX_FEATURES	12
 #define SEED_MAX_INPUTS		8
 #define SEED_MAX_CATS		4	/* categories or buckets written, at most */
 #define SEED_MAX_EDGES		6	/* bucketize edges written, at most */
 #define SEED_MAX_BLOCKS		5
-#define SEED_MAX_CLASSES	4	/* class labels and naive_bayes classes written */
+#define SEED_MAX_CLASSES	4	/* class labels and classifier classes written */
 #define SEED_MAX_NB			(SEED_MAX_CLASSES * SEED_MAX_FEATURES)
+#define SEED_MAX_LC			(SEED_MAX_CLASSES * (SEED_MAX_FEATURES + 1))
 
 /* a u8/u16/u32 field of a seed model, for targeted mutations */
 typedef struct Field
@@ -1370,6 +1508,16 @@ typedef struct SeedSpec
 	double		nb_var[SEED_MAX_NB];
 	int			nb_extra;		/* f64 values added (> 0) or left off (< 0) */
 	uint32_t	nb_pad;			/* zero bytes after them */
+	/* logistic_regression and linear_svm: nv = 1 for k = 2, else k */
+	uint32_t	lc_k;			/* 0: nclasses */
+	uint32_t	lc_p;			/* 0: the features the estimator sees */
+	uint8_t		lc_calibrated;	/* linear_svm's flag, written as given */
+	bool		lc_noflag;		/* linear_svm's flag left out */
+	double		lc_w[SEED_MAX_LC];	/* vector v: p weights, the intercept */
+	double		lc_platt[2 * SEED_MAX_CLASSES]; /* linear_svm: A, B per vector */
+	int			lc_extra;		/* f64 values added (> 0) or left off (< 0) */
+	uint32_t	lc_pad;			/* zero bytes after them */
+	uint16_t	payload;		/* 0: the algorithm's payload, else this one's */
 } SeedSpec;
 
 /*
@@ -1381,11 +1529,16 @@ typedef struct SeedSpec
  * ordinal and target inputs named like their feature with categories in
  * ascending order, transforms only on numeric and array inputs (bucketize
  * with ascending edges), selections ascending and the estimator sized for
- * them.  The last three are naive_bayes classifiers (algorithm 5, task 2)
- * with distinct class labels and a payload of as many classes, without
- * blocks and with P+C+S and P+M+C+S; the last holds the edge values
- * NbDeserialize still accepts (a prior of 1 and of the least denormal,
- * means of +-DBL_MAX, variances of the least denormal and DBL_MAX).
+ * them.  Then three naive_bayes classifiers (algorithm 5, task 2) with
+ * distinct class labels and a payload of as many classes, without blocks
+ * and with P+C+S and P+M+C+S; the last holds the edge values NbDeserialize
+ * still accepts (a prior of 1 and of the least denormal, means of
+ * +-DBL_MAX, variances of the least denormal and DBL_MAX).  Then
+ * logistic_regression (6) and linear_svm (7) classifiers, binary (one
+ * weight vector) and multiclass (one per class), without blocks and with
+ * P+C+S and P+M+C+S, linear_svm calibrated and not (uncalibrated, its
+ * Platt values are the zeros SvmFitRows leaves), two with the edge values
+ * their readers still accept (+-DBL_MAX, the least denormal, -0).
  */
 static const SeedSpec seed_specs[] = {
 	{
@@ -1683,6 +1836,121 @@ static const SeedSpec seed_specs[] = {
 		.nb_prior = {1, 4.9406564584124654e-324},
 		.nb_mean = {-1.7976931348623157e308, 1.7976931348623157e308},
 		.nb_var = {4.9406564584124654e-324, 1.7976931348623157e308}
+	},
+	{
+		.label = "logistic_regression binary",
+		.nf = 3,
+		.names = {"sepal_length", "sepal_width", "petal_length"},
+		.types = {"double precision", "double precision", "real"},
+		.algorithm = ALGO_LOGISTIC,
+		.target = "is_setosa",
+		.target_type = "boolean",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"false", "true"},
+		.lc_w = {-0.40625, 2.25, -3.5, 0.875}
+	},
+	{
+		.label = "logistic_regression multinomial P+C+S",
+		.nf = 5,
+		.names = {"x", "colour=red", "colour=green", "colour=blue", "colour IS NULL"},
+		.types = {"real", "one-hot", "one-hot", "one-hot", "one-hot"},
+		.prep = true,
+		.impute = {PREP_FILL, 0, 0, 0, 0},
+		.fill = {0.25, 0, 0, 0, 0},
+		.center = {0.5, 0, 0, 0, 0},
+		.scale = {0.25, 1, 1, 1, 1},
+		.ninputs = 2,
+		.inputs = {
+			{.name = "x", .kind = INPUT_NUMERIC},
+			{.name = "colour", .kind = INPUT_CATEGORY, .ncat = 3,
+			.cats = {"red", "green", "blue"}, .isnull = 1}
+		},
+		.nselected = 2,
+		.selected = {0, 3},
+		.algorithm = ALGO_LOGISTIC,
+		.target = "tier",
+		.target_type = "text",
+		.classes = true,
+		.nclasses = 3,
+		.labels = {"bronze", "gold", "silver"},
+		.lc_w = {1.5, -0.25, 0.125, -2, 0.75, -0.0625, 0.5, -0.5, -0.0625}
+	},
+	{
+		.label = "linear_svm binary calibrated",
+		.nf = 3,
+		.names = {"x1", "x2", "a_rather_longer_feature_name"},
+		.types = {"double precision", "integer", "numeric"},
+		.algorithm = ALGO_LINEAR_SVM,
+		.target = "label",
+		.target_type = "integer",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"0", "1"},
+		.lc_calibrated = 1,
+		.lc_w = {0.3125, -1.125, 0.0078125, -0.5},
+		.lc_platt = {-1.75, 0.125}
+	},
+	{
+		.label = "linear_svm one-vs-rest P+M+C+S uncalibrated",
+		.nf = 4,
+		.names = {"t:hour", "t:epoch", "z", "z^2"},
+		.types = {"date part", "date part", "numeric", "double precision"},
+		.prep = true,
+		.impute = {PREP_DROP, PREP_DROP, PREP_FILL, 0},
+		.fill = {0, 0, -2.5, 0},
+		.center = {11.5, 1.6e9, -2, 5},
+		.scale = {7, 3e7, 1.5, 4},
+		.nterms = 1,
+		.degree = {2},
+		.factor = {{2, 2}},
+		.ninputs = 2,
+		.inputs = {
+			{.name = "t", .kind = INPUT_TIMESTAMPTZ, .parts = 0x30},
+			{.name = "z", .kind = INPUT_NUMERIC}
+		},
+		.nselected = 1,
+		.selected = {3},
+		.algorithm = ALGO_LINEAR_SVM,
+		.target = "grade",
+		.target_type = "character varying",
+		.classes = true,
+		.nclasses = 4,
+		.labels = {"a", "b", "c", "d"},
+		.lc_w = {0.5, -1, -0.25, 0.125, 1.5, 0.375, -2, -0.75}
+	},
+	{
+		.label = "linear_svm one-vs-rest calibrated boundary values",
+		.nf = 3,
+		.names = {"x1", "x2", "a_rather_longer_feature_name"},
+		.types = {"double precision", "integer", "numeric"},
+		.algorithm = ALGO_LINEAR_SVM,
+		.target = "species",
+		.target_type = "text",
+		.classes = true,
+		.nclasses = 3,
+		.labels = {"", "a label, with spaces", "setosa"},
+		.lc_calibrated = 1,
+		/* the edges SvmDeserialize allows: +-DBL_MAX, the least denormal, -0 */
+		.lc_w = {1.7976931348623157e308, -1.7976931348623157e308,
+			4.9406564584124654e-324, -0.0, -4.9406564584124654e-324, 0, 1, -1,
+		2.2250738585072014e-308, 1e300, -1e-300, 0.5},
+		.lc_platt = {-1.7976931348623157e308, 1.7976931348623157e308, -0.0, 0,
+		4.9406564584124654e-324, -3}
+	},
+	{
+		.label = "logistic_regression boundary values",
+		.nf = 1,
+		.names = {"only"},
+		.types = {"bigint"},
+		.algorithm = ALGO_LOGISTIC,
+		.target = "flag",
+		.target_type = "text",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"no", "yes"},
+		/* the edges LogDeserialize allows */
+		.lc_w = {1.7976931348623157e308, -4.9406564584124654e-324}
 	}
 };
 #define NSEEDS ((int) (sizeof(seed_specs) / sizeof(seed_specs[0])))
@@ -1948,7 +2216,15 @@ SeedTask(const SeedSpec *s)
 {
 	if (s->task)
 		return s->task;
-	return SeedAlgorithm(s) == ALGO_NAIVE_BAYES ? TASK_CLASSIFICATION : TASK_REGRESSION;
+	return AlgoTask(SeedAlgorithm(s)) == TASK_CLASSIFICATION ?
+		TASK_CLASSIFICATION : TASK_REGRESSION;
+}
+
+/* The algorithm whose payload a seed's estimator section holds. */
+static uint16_t
+SeedPayload(const SeedSpec *s)
+{
+	return s->payload ? s->payload : SeedAlgorithm(s);
 }
 
 /* naive_bayes's k and p as a seed writes them */
@@ -1995,6 +2271,55 @@ PutSeedNaiveBayes(MlpWriter *w, const SeedSpec *s)
 	for (int i = 0; i < s->nb_extra; i++)
 		PutF64Noted(w, 1.0);
 	for (uint32_t i = 0; i < s->nb_pad; i++)
+		mlp_put_u8(w, 0);
+}
+
+/* logistic_regression's and linear_svm's k and p as a seed writes them */
+static uint32_t
+SeedLcK(const SeedSpec *s)
+{
+	return s->lc_k ? s->lc_k : s->nclasses;
+}
+
+static uint32_t
+SeedLcP(const SeedSpec *s)
+{
+	if (s->lc_p)
+		return s->lc_p;
+	return s->nselected > 0 && !s->est_all ? s->nselected : s->nf;
+}
+
+/*
+ * The logistic_regression or linear_svm payload, as LogSerialize and
+ * SvmSerialize write it: u32 k, u32 p, linear_svm's u8 calibrated, the
+ * weights of each vector (then its intercept), linear_svm's Platt values
+ * (at most SEED_MAX_CLASSES vectors of SEED_MAX_FEATURES weights, so a
+ * broken seed may say more), then lc_extra more values or that many
+ * fewer, then lc_pad zero bytes.
+ */
+static void
+PutSeedLinearClassifier(MlpWriter *w, const SeedSpec *s, bool svm)
+{
+	uint32_t	k = SeedLcK(s);
+	uint32_t	p = SeedLcP(s);
+	uint32_t	nv = NVectors(k) < SEED_MAX_CLASSES ? NVectors(k) : SEED_MAX_CLASSES;
+	uint32_t	pw = p < SEED_MAX_FEATURES ? p : SEED_MAX_FEATURES;
+	double		vals[SEED_MAX_LC + 2 * SEED_MAX_CLASSES];
+	int			n = 0;
+
+	PutU32Noted(w, k);
+	PutU32Noted(w, p);
+	if (svm && !s->lc_noflag)
+		PutU8Noted(w, s->lc_calibrated);
+	for (uint32_t i = 0; i < nv * (pw + 1); i++)
+		vals[n++] = s->lc_w[i];
+	for (uint32_t i = 0; svm && i < 2 * nv; i++)
+		vals[n++] = s->lc_platt[i];
+	for (int i = 0; i < n + (s->lc_extra < 0 ? s->lc_extra : 0); i++)
+		PutF64Noted(w, vals[i]);
+	for (int i = 0; i < s->lc_extra; i++)
+		PutF64Noted(w, 1.0);
+	for (uint32_t i = 0; i < s->lc_pad; i++)
 		mlp_put_u8(w, 0);
 }
 
@@ -2050,14 +2375,21 @@ BuildSeed(const SeedSpec *s, Seed *sd)
 	mlp_end_section(&w);
 
 	BeginSectionNoted(&w, MLP_SEC_ESTIMATOR);
-	if (SeedAlgorithm(s) == ALGO_NAIVE_BAYES)
-		PutSeedNaiveBayes(&w, s);
-	else
+	switch (SeedPayload(s))
 	{
-		PutU32Noted(&w, p);
-		mlp_put_f64(&w, intercept);
-		for (uint32_t j = 0; j < p; j++)
-			mlp_put_f64(&w, s->coef[j]);
+		case ALGO_NAIVE_BAYES:
+			PutSeedNaiveBayes(&w, s);
+			break;
+		case ALGO_LOGISTIC:
+		case ALGO_LINEAR_SVM:
+			PutSeedLinearClassifier(&w, s, SeedPayload(s) == ALGO_LINEAR_SVM);
+			break;
+		default:
+			PutU32Noted(&w, p);
+			mlp_put_f64(&w, intercept);
+			for (uint32_t j = 0; j < p; j++)
+				mlp_put_f64(&w, s->coef[j]);
+			break;
 	}
 	mlp_end_section(&w);
 
@@ -2166,7 +2498,7 @@ static const BadSeed bad_seeds[] = {
 	{0, "regression target with a byte after its type", "target section has bad class labels"},
 	{0, "linear_regression with the classification task", "task does not match the algorithm"},
 	{0, "algorithm id 65535", "unknown algorithm id"},
-	{10, "algorithm id past naive_bayes", "unknown algorithm id"},
+	{10, "algorithm id past linear_svm", "unknown algorithm id"},
 	{10, "naive_bayes with the regression task", "task does not match the algorithm"},
 	{10, "naive_bayes with task 3", "task does not match the algorithm"},
 	{10, "classifier without class labels", "target section does not match the task"},
@@ -2208,7 +2540,63 @@ static const BadSeed bad_seeds[] = {
 	{11, "two labels, naive_bayes of three classes", "estimator does not match the class labels"},
 	{12, "boundary prior past 1", "naive_bayes has an invalid prior"},
 	{12, "boundary mean overflowed", "naive_bayes has a non-finite mean"},
-	{12, "boundary variance underflowed", "naive_bayes has an invalid variance"}
+	{12, "boundary variance underflowed", "naive_bayes has an invalid variance"},
+	{13, "logistic_regression with the regression task", "task does not match the algorithm"},
+	{13, "logistic_regression without class labels", "target section does not match the task"},
+	{13, "logistic_regression with one class", "logistic_regression payload has the wrong size"},
+	{14, "logistic_regression past the class limit", "logistic_regression payload has the wrong size"},
+	{14, "logistic_regression sized for a feature fewer", "logistic_regression payload has the wrong size"},
+	{14, "logistic_regression sized for a feature more", "logistic_regression payload has the wrong size"},
+	{14, "logistic_regression sized for every feature despite a selection", "logistic_regression payload has the wrong size"},
+	{13, "logistic_regression a value short", "logistic_regression payload has the wrong size"},
+	{13, "logistic_regression a value long", "logistic_regression payload has the wrong size"},
+	{13, "logistic_regression a byte long", "logistic_regression payload has the wrong size"},
+	{13, "logistic_regression of two classes with two vectors", "logistic_regression payload has the wrong size"},
+	{14, "logistic_regression of three classes with one vector", "logistic_regression payload has the wrong size"},
+	{14, "logistic_regression multinomial a byte long", "logistic_regression payload has the wrong size"},
+	{13, "logistic_regression weight NaN", "logistic_regression has a non-finite coefficient"},
+	{13, "logistic_regression intercept infinite", "logistic_regression has a non-finite coefficient"},
+	{14, "logistic_regression last intercept -infinity", "logistic_regression has a non-finite coefficient"},
+	{14, "logistic_regression weight and intercept both bad", "logistic_regression has a non-finite coefficient"},
+	{14, "three labels, logistic_regression of two classes", "estimator does not match the class labels"},
+	{13, "two labels, logistic_regression of three classes", "estimator does not match the class labels"},
+	{14, "three labels, logistic_regression of four classes", "estimator does not match the class labels"},
+	{18, "logistic_regression boundary weight overflowed", "logistic_regression has a non-finite coefficient"},
+	{13, "logistic_regression payload read as linear_svm", "linear_svm payload has the wrong size"},
+	{13, "logistic_regression payload read as naive_bayes", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes payload read as logistic_regression", "logistic_regression payload has the wrong size"},
+	{10, "naive_bayes payload read as linear_svm", "linear_svm payload has the wrong size"},
+	{15, "linear_svm with the regression task", "task does not match the algorithm"},
+	{16, "linear_svm with task 3", "task does not match the algorithm"},
+	{16, "linear_svm without class labels", "target section does not match the task"},
+	{15, "linear_svm with one class", "linear_svm payload has the wrong size"},
+	{16, "linear_svm past the class limit", "linear_svm payload has the wrong size"},
+	{15, "linear_svm sized for a feature fewer", "linear_svm payload has the wrong size"},
+	{16, "linear_svm sized for a feature more", "linear_svm payload has the wrong size"},
+	{16, "linear_svm sized for every feature despite a selection", "linear_svm payload has the wrong size"},
+	{15, "linear_svm calibrated flag 2", "linear_svm payload has the wrong size"},
+	{16, "linear_svm calibrated flag 255", "linear_svm payload has the wrong size"},
+	{15, "linear_svm without its calibrated flag", "linear_svm payload has the wrong size"},
+	{15, "linear_svm without its Platt values", "linear_svm payload has the wrong size"},
+	{16, "linear_svm shaped as logistic_regression", "linear_svm payload has the wrong size"},
+	{15, "linear_svm a value short", "linear_svm payload has the wrong size"},
+	{15, "linear_svm a value long", "linear_svm payload has the wrong size"},
+	{16, "linear_svm a byte long", "linear_svm payload has the wrong size"},
+	{16, "linear_svm a byte short", "linear_svm payload has the wrong size"},
+	{15, "linear_svm of two classes with two problems", "linear_svm payload has the wrong size"},
+	{16, "linear_svm of four classes with one problem", "linear_svm payload has the wrong size"},
+	{15, "linear_svm weight NaN", "linear_svm has a non-finite coefficient"},
+	{15, "linear_svm intercept infinite", "linear_svm has a non-finite coefficient"},
+	{15, "linear_svm Platt slope NaN", "linear_svm has a non-finite coefficient"},
+	{16, "linear_svm uncalibrated Platt value infinite", "linear_svm has a non-finite coefficient"},
+	{16, "linear_svm uncalibrated Platt value NaN", "linear_svm has a non-finite coefficient"},
+	{17, "linear_svm boundary Platt value overflowed", "linear_svm has a non-finite coefficient"},
+	{17, "linear_svm boundary weight overflowed", "linear_svm has a non-finite coefficient"},
+	{16, "four labels, linear_svm of three classes", "estimator does not match the class labels"},
+	{15, "two labels, linear_svm of three classes", "estimator does not match the class labels"},
+	{17, "three labels, linear_svm of two classes", "estimator does not match the class labels"},
+	{15, "linear_svm payload read as logistic_regression", "logistic_regression payload has the wrong size"},
+	{17, "linear_svm payload read as naive_bayes", "naive_bayes payload has the wrong size"}
 };
 #define NBAD_SEEDS ((int) (sizeof(bad_seeds) / sizeof(bad_seeds[0])))
 
@@ -2443,8 +2831,8 @@ BreakSpec(int i, SeedSpec *s)
 		case 64:				/* algorithm id 65535 */
 			s->algorithm = 0xFFFF;
 			break;
-		case 65:				/* algorithm id past naive_bayes */
-			s->algorithm = ALGO_NAIVE_BAYES + 1;
+		case 65:				/* algorithm id past linear_svm */
+			s->algorithm = ALGO_LINEAR_SVM + 1;
 			break;
 		case 66:				/* naive_bayes with the regression task */
 			s->task = TASK_REGRESSION;
@@ -2589,6 +2977,183 @@ BreakSpec(int i, SeedSpec *s)
 		case 107:				/* boundary variance underflowed */
 			s->nb_var[0] = 0;
 			break;
+		case 108:				/* logistic_regression with the regression task */
+			s->task = TASK_REGRESSION;
+			break;
+		case 109:				/* logistic_regression without class labels */
+			s->classes = false;
+			break;
+		case 110:				/* logistic_regression with one class */
+			s->lc_k = 1;
+			break;
+		case 111:				/* logistic_regression past the class limit */
+			s->lc_k = LC_MAX_CLASSES + 1;
+			break;
+		case 112:				/* logistic_regression sized for a feature fewer */
+			s->lc_p = 1;
+			break;
+		case 113:				/* logistic_regression sized for a feature more */
+			s->lc_p = 3;
+			break;
+		case 114:				/* logistic_regression sized for every feature despite a selection */
+			s->est_all = true;
+			break;
+		case 115:				/* logistic_regression a value short */
+			s->lc_extra = -1;
+			break;
+		case 116:				/* logistic_regression a value long */
+			s->lc_extra = 1;
+			break;
+		case 117:				/* logistic_regression a byte long */
+			s->lc_pad = 1;
+			break;
+		case 118:				/* logistic_regression of two classes with two vectors */
+			s->lc_extra = 4;
+			break;
+		case 119:				/* logistic_regression of three classes with one vector */
+			s->lc_extra = -6;
+			break;
+		case 120:				/* logistic_regression multinomial a byte long */
+			s->lc_pad = 1;
+			break;
+		case 121:				/* logistic_regression weight NaN */
+			s->lc_w[1] = NAN;
+			break;
+		case 122:				/* logistic_regression intercept infinite */
+			s->lc_w[3] = INFINITY;
+			break;
+		case 123:				/* logistic_regression last intercept -infinity */
+			s->lc_w[8] = -INFINITY;
+			break;
+		case 124:				/* logistic_regression weight and intercept both bad */
+			s->lc_w[0] = NAN;
+			s->lc_w[8] = INFINITY;
+			break;
+		case 125:				/* three labels, logistic_regression of two classes */
+			s->lc_k = 2;
+			break;
+		case 126:				/* two labels, logistic_regression of three classes */
+			s->lc_k = 3;
+			break;
+		case 127:				/* three labels, logistic_regression of four classes */
+			s->lc_k = 4;
+			break;
+		case 128:				/* logistic_regression boundary weight overflowed */
+			s->lc_w[0] = INFINITY;
+			break;
+		case 129:				/* logistic_regression payload read as linear_svm */
+			s->payload = ALGO_LOGISTIC;
+			s->algorithm = ALGO_LINEAR_SVM;
+			break;
+		case 130:				/* logistic_regression payload read as naive_bayes */
+			s->payload = ALGO_LOGISTIC;
+			s->algorithm = ALGO_NAIVE_BAYES;
+			break;
+		case 131:				/* naive_bayes payload read as logistic_regression */
+			s->payload = ALGO_NAIVE_BAYES;
+			s->algorithm = ALGO_LOGISTIC;
+			break;
+		case 132:				/* naive_bayes payload read as linear_svm */
+			s->payload = ALGO_NAIVE_BAYES;
+			s->algorithm = ALGO_LINEAR_SVM;
+			break;
+		case 133:				/* linear_svm with the regression task */
+			s->task = TASK_REGRESSION;
+			break;
+		case 134:				/* linear_svm with task 3 */
+			s->task = 3;
+			break;
+		case 135:				/* linear_svm without class labels */
+			s->classes = false;
+			break;
+		case 136:				/* linear_svm with one class */
+			s->lc_k = 1;
+			break;
+		case 137:				/* linear_svm past the class limit */
+			s->lc_k = LC_MAX_CLASSES + 1;
+			break;
+		case 138:				/* linear_svm sized for a feature fewer */
+			s->lc_p = 2;
+			break;
+		case 139:				/* linear_svm sized for a feature more */
+			s->lc_p = 2;
+			break;
+		case 140:				/* linear_svm sized for every feature despite a selection */
+			s->est_all = true;
+			break;
+		case 141:				/* linear_svm calibrated flag 2 */
+			s->lc_calibrated = 2;
+			break;
+		case 142:				/* linear_svm calibrated flag 255 */
+			s->lc_calibrated = 0xFF;
+			break;
+		case 143:				/* linear_svm without its calibrated flag */
+			s->lc_noflag = true;
+			break;
+		case 144:				/* linear_svm without its Platt values */
+			s->lc_extra = -2;
+			break;
+		case 145:				/* linear_svm shaped as logistic_regression */
+			s->lc_noflag = true;
+			s->lc_extra = -8;
+			break;
+		case 146:				/* linear_svm a value short */
+			s->lc_extra = -1;
+			break;
+		case 147:				/* linear_svm a value long */
+			s->lc_extra = 1;
+			break;
+		case 148:				/* linear_svm a byte long */
+			s->lc_pad = 1;
+			break;
+		case 149:				/* linear_svm a byte short */
+			s->lc_extra = -1;
+			s->lc_pad = 7;
+			break;
+		case 150:				/* linear_svm of two classes with two problems */
+			s->lc_extra = 6;
+			break;
+		case 151:				/* linear_svm of four classes with one problem */
+			s->lc_extra = -12;
+			break;
+		case 152:				/* linear_svm weight NaN */
+			s->lc_w[0] = NAN;
+			break;
+		case 153:				/* linear_svm intercept infinite */
+			s->lc_w[3] = INFINITY;
+			break;
+		case 154:				/* linear_svm Platt slope NaN */
+			s->lc_platt[0] = NAN;
+			break;
+		case 155:				/* linear_svm uncalibrated Platt value infinite */
+			s->lc_platt[7] = INFINITY;
+			break;
+		case 156:				/* linear_svm uncalibrated Platt value NaN */
+			s->lc_platt[0] = NAN;
+			break;
+		case 157:				/* linear_svm boundary Platt value overflowed */
+			s->lc_platt[5] = -INFINITY;
+			break;
+		case 158:				/* linear_svm boundary weight overflowed */
+			s->lc_w[11] = INFINITY;
+			break;
+		case 159:				/* four labels, linear_svm of three classes */
+			s->lc_k = 3;
+			break;
+		case 160:				/* two labels, linear_svm of three classes */
+			s->lc_k = 3;
+			break;
+		case 161:				/* three labels, linear_svm of two classes */
+			s->lc_k = 2;
+			break;
+		case 162:				/* linear_svm payload read as logistic_regression */
+			s->payload = ALGO_LINEAR_SVM;
+			s->algorithm = ALGO_LOGISTIC;
+			break;
+		case 163:				/* linear_svm payload read as naive_bayes */
+			s->payload = ALGO_LINEAR_SVM;
+			s->algorithm = ALGO_NAIVE_BAYES;
+			break;
 		default:
 			Fail("broken seed %d has no rule", i);
 	}
@@ -2598,7 +3163,8 @@ BreakSpec(int i, SeedSpec *s)
  * The walk must refuse each broken seed with model.c's message: a check
  * of the mirror itself, one rule of the 'M', 'C', 'T' and 'S' blocks each
  * (every input kind's, bucketize's edges included), of the header's
- * algorithm and task, of the class labels, and of naive_bayes.c's payload.
+ * algorithm and task, of the class labels, and of the payloads of
+ * naive_bayes.c, logistic.c and linear_svm.c (each also read as another's).
  */
 static void
 CheckBadSeeds(void)
@@ -2626,6 +3192,70 @@ CheckBadSeeds(void)
 }
 
 /*
+ * Classifiers of MAX_CLASSES labels, too many for a seed: each classifier's
+ * payload of k classes for one feature, written by the writer, must be
+ * accepted for k = the labels' count and refused as the wrong size past
+ * the readers' limit of 1000 classes (and one class fewer than the labels
+ * must not match them), so the walk's class limits are model.c's.
+ */
+static void
+CheckClassLimit(void)
+{
+	static const uint32_t ks[] = {MAX_CLASSES - 1, MAX_CLASSES, MAX_CLASSES + 1};
+
+	SetPhase("class limit");
+	for (uint16_t alg = ALGO_NAIVE_BAYES; alg <= ALGO_LINEAR_SVM; alg++)
+	{
+		for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
+		{
+			uint32_t	k = ks[i];
+			size_t		nvals = alg == ALGO_NAIVE_BAYES ? 3 * (size_t) k :
+				(size_t) NVectors(k) * (alg == ALGO_LINEAR_SVM ? 4 : 2);
+			MlpWriter	w;
+			char		label[16];
+
+			cur_model = alg == ALGO_NAIVE_BAYES ? "naive_bayes" :
+				alg == ALGO_LOGISTIC ? "logistic_regression" : "linear_svm";
+			cur_a = k;
+			mlp_writer_init(&w, MallocGrow);
+			mlp_begin_model(&w, alg, TASK_CLASSIFICATION);
+			mlp_begin_section(&w, MLP_SEC_FEATURES);
+			mlp_put_u32(&w, 1);
+			mlp_put_str(&w, "x");
+			mlp_put_str(&w, "double precision");
+			mlp_end_section(&w);
+			mlp_begin_section(&w, MLP_SEC_TARGET);
+			mlp_put_str(&w, "y");
+			mlp_put_str(&w, "text");
+			mlp_put_u8(&w, CLASSES_MARKER);
+			mlp_put_u32(&w, MAX_CLASSES);
+			for (uint32_t c = 0; c < MAX_CLASSES; c++)
+			{
+				snprintf(label, sizeof(label), "class %u", c);
+				mlp_put_str(&w, label);
+			}
+			mlp_end_section(&w);
+			mlp_begin_section(&w, MLP_SEC_ESTIMATOR);
+			mlp_put_u32(&w, k);
+			mlp_put_u32(&w, 1);
+			if (alg == ALGO_LINEAR_SVM)
+				mlp_put_u8(&w, 1);
+			for (size_t v = 0; v < nvals; v++)
+				mlp_put_f64(&w, alg == ALGO_NAIVE_BAYES && v < k ? 1.0 / k : 0.5);
+			mlp_end_section(&w);
+			mlp_finish_model(&w);
+			if (w.failed)
+				Fail("the writer failed on a model of %u classes", k);
+			CheckVerdict(w.buf, w.len, k > MAX_CLASSES ? WrongSize(alg) :
+						 k < MAX_CLASSES ? "estimator does not match the class labels" :
+						 NULL);
+			free(w.buf);
+		}
+	}
+	cur_a = 0;
+}
+
+/*
  * Check the current seed parses to exactly what was written, and that the
  * walk accepts it and finds the blocks it was written with.
  */
@@ -2634,8 +3264,13 @@ CheckValid(void)
 {
 	const SeedSpec *s = cur_seed->spec;
 	bool		blocks = (layout->nblocks > 0);
-	bool		nb = (SeedAlgorithm(s) == ALGO_NAIVE_BAYES);
+	uint16_t	alg = SeedPayload(s);
+	bool		nb = (alg == ALGO_NAIVE_BAYES);
+	bool		lc = (alg == ALGO_LOGISTIC || alg == ALGO_LINEAR_SVM);
+	bool		svm = (alg == ALGO_LINEAR_SVM);
 	uint32_t	p = s->nselected > 0 ? s->nselected : s->nf;
+	uint32_t	nv = NVectors(s->nclasses);
+	uint32_t	nw = nv * (p + 1);	/* linear classifiers: weights */
 	const char *tname = s->target ? s->target : target_name;
 	const char *ttype = s->target_type ? s->target_type : target_type;
 	MlpModelView v;
@@ -2643,7 +3278,9 @@ CheckValid(void)
 	MlpCursor	c;
 	size_t		flen = 4;
 	size_t		tlen = 8 + strlen(tname) + strlen(ttype);
-	size_t		elen = nb ? 8 + 8 * ((size_t) s->nclasses * (1 + 2 * p)) : 4 + 8 + 8 * p;
+	size_t		elen = nb ? 8 + 8 * ((size_t) s->nclasses * (1 + 2 * p)) :
+		svm ? 9 + 8 * ((size_t) nv * (p + 3)) :
+		lc ? 8 + 8 * (size_t) nw : 4 + 8 + 8 * p;
 	uint32_t	u;
 	double		d;
 	const char *str;
@@ -2733,6 +3370,21 @@ CheckValid(void)
 
 			if (!mlp_get_f64(&c, &d) || memcmp(&d, &want, sizeof(d)) != 0)
 				Fail("naive_bayes value %u did not round-trip", i);
+		}
+	}
+	else if (lc)
+	{
+		uint8_t		cal;
+
+		if (!mlp_get_u32(&c, &u) || u != s->nclasses || !mlp_get_u32(&c, &u) || u != p ||
+			(svm && (!mlp_get_u8(&c, &cal) || cal != s->lc_calibrated)))
+			Fail("linear classifier header did not round-trip");
+		for (uint32_t i = 0; i < nw + (svm ? 2 * nv : 0); i++)
+		{
+			double		want = i < nw ? s->lc_w[i] : s->lc_platt[i - nw];
+
+			if (!mlp_get_f64(&c, &d) || memcmp(&d, &want, sizeof(d)) != 0)
+				Fail("linear classifier value %u did not round-trip", i);
 		}
 	}
 	else
@@ -3217,12 +3869,14 @@ PhaseBlocks(void)
  * The current seed with every algorithm id and task behind a valid
  * checksum: the walk must say what model.c says, in its order (an unknown
  * id, then a task not the algorithm's, then labels the task does not
- * want or lacks), and accept the seed as any other linear algorithm.
+ * want or lacks, then a classifier's payload read by another classifier's
+ * reader, whose size is always wrong for it), and accept the seed as any
+ * other linear algorithm.
  */
 static void
 PhaseHeader(void)
 {
-	static const uint16_t algs[] = {0, 1, 2, 3, 4, 5, 6, 7, 0x100, 0x8000, 0xFFFF};
+	static const uint16_t algs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 0x100, 0x8000, 0xFFFF};
 	static const uint8_t tasks[] = {0, 1, 2, 3, 4, 5, 0x80, 0xFF};
 	bool		labels = cur_seed->want.nclasses > 0;
 
@@ -3232,26 +3886,24 @@ PhaseHeader(void)
 		for (size_t t = 0; t < sizeof(tasks) / sizeof(tasks[0]); t++)
 		{
 			uint16_t	alg = algs[a];
-			bool		nb = (alg == ALGO_NAIVE_BAYES);
+			uint8_t		task = AlgoTask(alg);
 			const char *want = NULL;
 
-			if (!nb && (alg < ALGO_LINEAR_FIRST || alg > ALGO_LINEAR_LAST))
+			if (task == 0)
 				want = "unknown algorithm id";
-			else if (tasks[t] != (nb ? TASK_CLASSIFICATION : TASK_REGRESSION))
+			else if (tasks[t] != task)
 				want = "task does not match the algorithm";
-			else if (nb != labels)
+			else if ((task == TASK_CLASSIFICATION) != labels)
 				want = "target section does not match the task";
+			else if (task == TASK_CLASSIFICATION && alg != cur_seed->want.algorithm)
+				want = WrongSize(alg);
 			cur_a = alg;
 			cur_b = tasks[t];
 			memcpy(work, valid, valid_len);
 			PutLE(work + 6, 2, alg);
 			work[8] = tasks[t];
 			FixUp(work, valid_len, true);
-			CheckCase(work, valid_len, EXPECT_PARSE);
-			if (want == NULL ? last_why != NULL :
-				last_why == NULL || strcmp(last_why, want) != 0)
-				Fail("the walk said \"%s\" where model.c says \"%s\"",
-					 last_why ? last_why : "ok", want ? want : "ok");
+			CheckVerdict(work, valid_len, want);
 		}
 	}
 	cur_a = 0;
@@ -3310,14 +3962,25 @@ U32Values(size_t from, size_t to, const uint32_t *near, int nnear)
 	}
 }
 
+/* the names of PhaseClassifier's payload damage, per classifier from naive_bayes */
+static const char *const payload_phases[][4] = {
+	{"naive_bayes: byte value", "naive_bayes: u32 value",
+	"naive_bayes: payload cut", "naive_bayes: payload extended"},
+	{"logistic_regression: byte value", "logistic_regression: u32 value",
+	"logistic_regression: payload cut", "logistic_regression: payload extended"},
+	{"linear_svm: byte value", "linear_svm: u32 value",
+	"linear_svm: payload cut", "linear_svm: payload extended"}
+};
+
 /*
- * Damage a classifier seed's class labels and naive_bayes payload behind a
- * valid checksum: every byte set to a few values (an f64's every byte too,
- * making it NaN, infinite, negative, 0 or tiny), every count and string
- * length to awkward values, the target section and the payload cut at
- * every byte and added to, the labels removed, repeated and followed by a
- * stray byte.  Any verdict will do; a crash, an ASan report or a broken
- * invariant will not.
+ * Damage a classifier seed's class labels and its payload (naive_bayes,
+ * logistic_regression or linear_svm) behind a valid checksum: every byte
+ * set to a few values (an f64's every byte too, making it NaN, infinite,
+ * negative, 0 or tiny; linear_svm's calibration flag to 0 .. 4 and the
+ * others), every count and string length to awkward values, the target
+ * section and the payload cut at every byte and added to, the labels
+ * removed, repeated and followed by a stray byte.  Any verdict will do; a
+ * crash, an ASan report or a broken invariant will not.
  */
 static void
 PhaseClassifier(void)
@@ -3372,14 +4035,16 @@ PhaseClassifier(void)
 		CheckCase(work, len, EXPECT_ANY);
 	}
 
-	if (SeedAlgorithm(s) == ALGO_NAIVE_BAYES)
+	if (AlgoTask(SeedPayload(s)) == TASK_CLASSIFICATION)
 	{
-		SetPhase("naive_bayes: byte value");
+		const char *const *names = payload_phases[SeedPayload(s) - ALGO_NAIVE_BAYES];
+
+		SetPhase(names[0]);
 		ByteValues(estart, eend);
-		SetPhase("naive_bayes: u32 value");
+		SetPhase(names[1]);
 		U32Values(estart, eend, near, (int) (sizeof(near) / sizeof(near[0])));
 
-		SetPhase("naive_bayes: payload cut");
+		SetPhase(names[2]);
 		for (size_t pos = estart; pos < eend; pos++)
 		{
 			cur_a = pos;
@@ -3387,7 +4052,7 @@ PhaseClassifier(void)
 			CheckCase(work, len, EXPECT_ANY);
 		}
 
-		SetPhase("naive_bayes: payload extended");
+		SetPhase(names[3]);
 		for (size_t n = 1; n <= 16; n++)
 		{
 			cur_a = n;
@@ -3397,6 +4062,103 @@ PhaseClassifier(void)
 		}
 		len = SpliceSection(MLP_SEC_ESTIMATOR, eend, eend, one, sizeof(one));
 		CheckCase(work, len, EXPECT_ANY);
+	}
+	cur_a = 0;
+	cur_b = 0;
+}
+
+/*
+ * A logistic_regression or linear_svm seed's payload fields set behind a
+ * valid checksum to values whose verdict is known, so the walk must say
+ * exactly what LogDeserialize or SvmDeserialize and model.c say: the class
+ * count (the payload keeping its size, only a count of as many weight
+ * vectors fits it, and then only the labels' count matches them), the
+ * feature count, linear_svm's calibration flag (every byte value: 0 and 1
+ * are both accepted, whatever the Platt values), and every coefficient,
+ * Platt values included, made non-finite or set to an edge still accepted.
+ */
+static void
+PhaseLinearClassifier(void)
+{
+	const SeedSpec *s = cur_seed->spec;
+	uint16_t	alg = SeedPayload(s);
+	bool		svm = (alg == ALGO_LINEAR_SVM);
+	size_t		estart = layout->sec_off[MLP_SEC_ESTIMATOR] + MLP_SECTION_HEADER;
+	size_t		eend = layout->sec_off[MLP_SEC_ESTIMATOR] +
+		layout->sec_size[MLP_SEC_ESTIMATOR];
+	uint32_t	k = GetLE(valid + estart, 4);
+	uint32_t	p = GetLE(valid + estart + 4, 4);
+	uint32_t	nclasses = cur_seed->want.nclasses;
+	uint32_t	counts[] = {0, 1, 2, 3, 4, 5, 999, LC_MAX_CLASSES, LC_MAX_CLASSES + 1,
+		0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu, k - 1, k + 1, nclasses, p,
+	s->nf, s->nselected, 100000, 0x1FFFFFFFu, 0x20000000u};
+	static const double nonfinite[] = {NAN, -NAN, INFINITY, -INFINITY};
+	static const double edges[] = {0, -0.0, 1.7976931348623157e308,
+		-1.7976931348623157e308, 4.9406564584124654e-324,
+	-4.9406564584124654e-324, 2.2250738585072014e-308, -1};
+	const char *wrong;
+	const char *why_nonfinite;
+
+	if (alg != ALGO_LOGISTIC && !svm)
+		return;
+	wrong = WrongSize(alg);
+	why_nonfinite = svm ? "linear_svm has a non-finite coefficient" :
+		"logistic_regression has a non-finite coefficient";
+
+	SetPhase(svm ? "linear_svm: class count" : "logistic_regression: class count");
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+	{
+		uint32_t	v = counts[i];
+		const char *want = NULL;
+
+		if (v < 2 || v > LC_MAX_CLASSES || NVectors(v) != NVectors(k))
+			want = wrong;
+		else if (v != nclasses)
+			want = "estimator does not match the class labels";
+		cur_a = v;
+		SetField(estart, 4, v);
+		CheckVerdict(work, valid_len, want);
+	}
+
+	SetPhase(svm ? "linear_svm: feature count" : "logistic_regression: feature count");
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+	{
+		uint32_t	v = counts[i];
+
+		cur_a = v;
+		SetField(estart + 4, 4, v);
+		CheckVerdict(work, valid_len, v == p ? NULL : wrong);
+	}
+
+	if (svm)
+	{
+		SetPhase("linear_svm: calibration flag");
+		for (uint32_t v = 0; v < 256; v++)
+		{
+			cur_a = v;
+			SetField(estart + 8, 1, v);
+			CheckVerdict(work, valid_len, v <= 1 ? NULL : wrong);
+		}
+	}
+
+	SetPhase(svm ? "linear_svm: coefficient value" :
+			 "logistic_regression: coefficient value");
+	for (size_t pos = estart + (svm ? 9 : 8); pos + 8 <= eend; pos += 8)
+	{
+		for (size_t i = 0; i < 12; i++)
+		{
+			double		d = i < 4 ? nonfinite[i] : edges[i - 4];
+			uint64_t	bits;
+
+			memcpy(&bits, &d, sizeof(bits));
+			cur_a = pos;
+			cur_b = i;
+			memcpy(work, valid, valid_len);
+			for (int b = 0; b < 8; b++)
+				work[pos + b] = (uint8_t) (bits >> (8 * b));
+			FixUp(work, valid_len, true);
+			CheckVerdict(work, valid_len, i < 4 ? why_nonfinite : NULL);
+		}
 	}
 	cur_a = 0;
 	cur_b = 0;
@@ -3763,10 +4525,40 @@ PutRandomNaiveBayes(MlpWriter *w, uint32_t k, uint32_t p)
 }
 
 /*
+ * A logistic_regression (svm false) or linear_svm payload for k classes
+ * and p features: usually valid, now and then with another k or p, a
+ * calibration flag past 1, a value NaN or infinite, or a value more or
+ * fewer.
+ */
+static void
+PutRandomLinearClassifier(MlpWriter *w, bool svm, uint32_t k, uint32_t p)
+{
+	uint32_t	kk = RandBelow(8) ? k : (uint32_t) RandBelow(5);
+	uint32_t	pp = RandBelow(8) ? p : (uint32_t) RandBelow(5);
+	size_t		nw = (size_t) NVectors(kk) * (pp + 1);
+	size_t		n = nw + (svm ? 2 * (size_t) NVectors(kk) : 0);
+	static const double odd[] = {0, -0.0, -1, 1e308, INFINITY, -INFINITY, NAN, 5e-324};
+
+	if (RandBelow(8) == 0)
+		n = n + RandBelow(3) - (n > 0);
+	mlp_put_u32(w, kk);
+	mlp_put_u32(w, pp);
+	if (svm)
+		mlp_put_u8(w, RandBelow(16) ? (uint8_t) RandBelow(2) : (uint8_t) Rand());
+	for (size_t i = 0; i < n && i < 200; i++)
+	{
+		double		v = i < nw ? 0.25 * (double) i - 1 : (i % 2 ? 0.5 : -2.0);
+
+		mlp_put_f64(w, RandBelow(40) ? v : odd[RandBelow(sizeof(odd) / sizeof(odd[0]))]);
+	}
+}
+
+/*
  * A random model made by the writer itself: random ids and payloads, some
- * shaped like the real ones (a linear model or a naive_bayes classifier
- * with its labels, mostly with the task its algorithm has).  It must be
- * accepted exactly when its ids are 1, 2 and 3, each once.
+ * shaped like the real ones (a linear model, or a naive_bayes,
+ * logistic_regression or linear_svm classifier with its labels, mostly with
+ * the task its algorithm has).  It must be accepted exactly when its ids
+ * are 1, 2 and 3, each once.
  */
 static void
 RandomWriterModel(void)
@@ -3783,12 +4575,12 @@ RandomWriterModel(void)
 
 	if (RandBelow(4) == 0)
 	{
-		algorithm = (uint16_t) RandBelow(7);
+		algorithm = (uint16_t) RandBelow(ALGO_LINEAR_SVM + 2);
 		task = (uint8_t) RandBelow(5);
 	}
 	else if (RandBelow(2))
 	{
-		algorithm = ALGO_NAIVE_BAYES;
+		algorithm = (uint16_t) (ALGO_NAIVE_BAYES + RandBelow(3));
 		task = TASK_CLASSIFICATION;
 	}
 	else
@@ -3839,6 +4631,10 @@ RandomWriterModel(void)
 		}
 		else if (algorithm == ALGO_NAIVE_BAYES && RandBelow(8))
 			PutRandomNaiveBayes(&w, nc, nsel > 0 ? nsel : nf);
+		else if ((algorithm == ALGO_LOGISTIC || algorithm == ALGO_LINEAR_SVM) &&
+				 RandBelow(8))
+			PutRandomLinearClassifier(&w, algorithm == ALGO_LINEAR_SVM, nc,
+									  nsel > 0 ? nsel : nf);
 		else
 		{
 			uint32_t	p = RandBelow(4) ? (nsel > 0 ? nsel : nf) : (uint32_t) RandBelow(5);
@@ -3973,12 +4769,14 @@ main(int argc, char **argv)
 	if (n_accepted != 7 * (unsigned long) NSEEDS)	/* seeds and reorderings */
 		printf("note: %lu fixed cases were accepted\n", n_accepted);
 	CheckBadSeeds();
+	CheckClassLimit();
 	for (int i = 0; i < NSEEDS; i++)
 	{
 		UseSeed(i);
 		PhaseHeader();
 		PhaseBlocks();
 		PhaseClassifier();
+		PhaseLinearClassifier();
 	}
 	after_fixed = n_cases;
 
