@@ -56,3 +56,10 @@ SELECT mlpipe_train('cv_bad', 'cv_iris', 'species', cv_folds => 1);
 SELECT mlpipe_train('cv_bad', 'cv_iris', 'species', cv_folds => 101);
 SELECT mlpipe_train('cv_bad', '(SELECT * FROM cv_iris LIMIT 3) UNION ALL (SELECT * FROM cv_iris OFFSET 147)',
                     'species', cv_folds => 7, test_size => 0);
+-- a class with one training row cannot be in every fold's fit
+SELECT mlpipe_train('cv_bad', 'SELECT * FROM cv_iris UNION ALL SELECT 5, 3, 1.5, 0.2, ''rare''', 'species',
+                    cv_folds => 3, test_size => 0);
+-- target-based selection with folds: a notice that the scores are optimistic
+SELECT (metrics -> 'cv' ->> 'folds')::int AS folds
+FROM mlpipe_train('cv_sel', 'cv_diabetes', 'progression', preprocess => '{"select": {"method": "f_test", "k": 4}}',
+                  cv_folds => 3, test_size => 0);

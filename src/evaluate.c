@@ -76,9 +76,11 @@ LabelsToClasses(const MlpModel *model, MlpDataset *ds)
 	/*
 	 * Labels match by their text, so numbers, booleans and text must stay
 	 * what they were: 1 and 1.0 are one number but two strings, true is t.
+	 * The stored type name is as training's search_path printed it: a
+	 * name that no longer resolves is not checked.
 	 */
-	if (LabelFamily(OidIsValid(trained) ? MlpNumKindOf(trained) : MLP_NUM_NONE) !=
-		LabelFamily(ds->cols.target_numkind))
+	if (OidIsValid(trained) &&
+		LabelFamily(MlpNumKindOf(trained)) != LabelFamily(ds->cols.target_numkind))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("label column \"%s\" has type %s, but the model was trained on labels of type %s",

@@ -181,21 +181,19 @@ BlockFor(ArrayType **state, double y, MemoryContext cxt)
  * Transition: (state, label, x[]) -> state.  Rows with a NULL anywhere are
  * skipped, as the regr_* aggregates do; labels are numbers (class codes).
  * Inside an aggregate the state is updated in place until a new label
- * needs a larger array.
+ * needs a larger array: that one is made in the per-row context, and the
+ * executor copies it into the aggregate's and frees the old state, so
+ * growing keeps one state, not every size it had.
  */
 Datum
 mlpipe_nb_stats_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	ArrayType  *state;
 	ArrayType  *x;
 	double	   *d;
 	double	   *block;
 	double		y;
 	int			p;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		aggcxt = CurrentMemoryContext;
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
 		if (PG_ARGISNULL(0))
@@ -230,7 +228,7 @@ mlpipe_nb_stats_accum(PG_FUNCTION_ARGS)
 					 errmsg("naive Bayes statistics need finite values"),
 					 errdetail("A row holds NaN or Infinity.")));
 	if (PG_ARGISNULL(0))
-		state = NewState(p, 0, aggcxt);
+		state = NewState(p, 0, CurrentMemoryContext);
 	else
 	{
 		state = PG_GETARG_ARRAYTYPE_P(0);
@@ -242,23 +240,22 @@ mlpipe_nb_stats_accum(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("feature array has %d elements, earlier rows had %d", p, (int) d[0])));
-	block = BlockFor(&state, y, aggcxt);
+	block = BlockFor(&state, y, CurrentMemoryContext);
 	NbStatsAddRow(block, p, (double *) ARR_DATA_PTR(x));
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
-/* Combine two partial states (parallel workers, Citus shards), class by class. */
+/*
+ * Combine two partial states (parallel workers, Citus shards), class by
+ * class; new and grown states are made in the per-row context as above.
+ */
 Datum
 mlpipe_nb_stats_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	ArrayType  *a;
 	ArrayType  *b;
 	double	   *sb;
 	int			p;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		aggcxt = CurrentMemoryContext;
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -271,7 +268,7 @@ mlpipe_nb_stats_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* copy b into the aggregate's context: it becomes our state */
-		a = NewState(p, (int) sb[1], aggcxt);
+		a = NewState(p, (int) sb[1], CurrentMemoryContext);
 		memcpy(ARR_DATA_PTR(a), sb, sizeof(double) * ARR_DIMS(b)[0]);
 		PG_RETURN_ARRAYTYPE_P(a);
 	}
@@ -287,7 +284,7 @@ mlpipe_nb_stats_combine(PG_FUNCTION_ARGS)
 	{
 		const double *from = sb + 2 + c * NBST_BLOCK(p);
 
-		NbStatsMergeBlock(BlockFor(&a, from[0], aggcxt), from, p);
+		NbStatsMergeBlock(BlockFor(&a, from[0], CurrentMemoryContext), from, p);
 	}
 	PG_RETURN_ARRAYTYPE_P(a);
 }

@@ -1260,6 +1260,16 @@ CrossValidate(TrainRows *rows, const MlpEstimator *est, const double *hp,
 			start[c + 1] += start[c];
 		for (int64 j = 0; j < ntrain; j++)
 			sorted[start[(int) y[order[j]]]++] = order[j];
+		/* a class with one training row would be missing from a fold's fit */
+		for (int c = 0; c < rows->nclasses; c++)
+			if (start[c] - (c > 0 ? start[c - 1] : 0) < 2)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("class \"%s\" has one training row, too few for cross-validation",
+								rows->classes[c]),
+						 errhint("Each class needs at least 2 training rows with cv_folds.")));
+		pfree(order);
+		pfree(start);
 		order = sorted;
 	}
 	for (int64 j = 0; j < ntrain; j++)
@@ -1287,12 +1297,26 @@ CrossValidate(TrainRows *rows, const MlpEstimator *est, const double *hp,
 		if (classify)
 		{
 			MlpClassEval fit_ce;
+			MlpClassEval held_ce;
 
 			state = est->fit_rows(est, part, center, scale, rows->nclasses, hp);
+			PartClassEvaluate(part, est, state, center, scale, rows->nclasses,
+							  &fit_ce, &held_ce);
 			/* the held-out fold's accumulator lives on, the rest goes */
 			MemoryContextSwitchTo(old);
-			PartClassEvaluate(part, est, state, center, scale, rows->nclasses,
-							  &fit_ce, &out[f].ce);
+			out[f].ce = held_ce;
+			out[f].ce.cm = palloc(sizeof(double) * rows->nclasses * rows->nclasses);
+			memcpy(out[f].ce.cm, held_ce.cm, sizeof(double) * rows->nclasses * rows->nclasses);
+			if (held_ce.nscore > 0)
+			{
+				out[f].ce.score = palloc(mul_size(sizeof(double), (Size) held_ce.nscore));
+				out[f].ce.label = palloc(mul_size(sizeof(double), (Size) held_ce.nscore));
+				memcpy(out[f].ce.score, held_ce.score, sizeof(double) * held_ce.nscore);
+				memcpy(out[f].ce.label, held_ce.label, sizeof(double) * held_ce.nscore);
+			}
+			else
+				out[f].ce.score = out[f].ce.label = NULL;
+			out[f].ce.cap = held_ce.nscore;
 		}
 		else
 		{
@@ -1320,6 +1344,7 @@ CrossValidate(TrainRows *rows, const MlpEstimator *est, const double *hp,
 	rows->center = orig_center;
 	pfree(mask);
 	pfree(fold);
+	pfree(order);
 	return out;
 }
 
@@ -1677,7 +1702,13 @@ mlpipe_train(PG_FUNCTION_ARGS)
 	}
 
 	if (cv_folds > 0)
+	{
+		if (eng.select != MLP_SELECT_NONE && eng.select != MLP_SELECT_VARIANCE)
+			ereport(NOTICE,
+					(errmsg("feature selection is fitted once on the whole training split, so the folds' scores are optimistic"),
+					 errdetail("The selection saw the held-out folds' targets.")));
 		cv = CrossValidate(&rows, est, hp, &sres, cv_folds, seed, spec.classification);
+	}
 
 	/* the training spec: enough to retrain later */
 	initStringInfo(&specjs);
