@@ -94,9 +94,12 @@ LogObjective(const LogProblem *lp, const double *w, double *g)
 
 			double		sw = lp->cw ? lp->cw[lp->y[i]] : 1.0;
 
-			/* log(1 + e^z) - t z, stably */
-			f += sw * ((z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - t * z);
-			lp->Z[i] = sw * (1.0 / (1.0 + exp(-z)) - t);
+			/* one exp(-|z|) gives log(1 + e^z) - t z and the sigmoid, stably */
+			double		e = exp(-fabs(z));
+			double		sig = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+
+			f += sw * (Max(z, 0) + log1p(e) - t * z);
+			lp->Z[i] = sw * (sig - t);
 		}
 		else
 		{

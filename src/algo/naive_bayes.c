@@ -26,11 +26,27 @@ typedef struct NbState
 	double	   *prior;			/* k */
 	double	   *mean;			/* k x p, a class's row after another */
 	double	   *var;			/* k x p, smoothing included */
+	double	   *base;			/* k: log prior - sum log(2 pi var) / 2, not stored */
 } NbState;
 
 static const MlpParamSpec nb_params[] = {
 	{"var_smoothing", MLP_PARAM_FLOAT, 1e-9, 0.0, 1.0, false},
 };
+
+/* The per-class constant of the log likelihood, once per model rather than per row. */
+static void
+NbPrepare(NbState *s)
+{
+	s->base = palloc(sizeof(double) * s->k);
+	for (int c = 0; c < s->k; c++)
+	{
+		double		b = log(s->prior[c]);
+
+		for (int j = 0; j < s->p; j++)
+			b -= 0.5 * log(2.0 * M_PI * s->var[(Size) c * s->p + j]);
+		s->base[c] = b;
+	}
+}
 
 /*
  * Class-conditional counts and moments of the training rows (the blocks of
@@ -82,6 +98,7 @@ NbFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	}
 	pfree(blocks);
 	pfree(x);
+	NbPrepare(s);
 	return s;
 }
 
@@ -97,14 +114,16 @@ NbPredictProba(const void *state, const double *x, double *proba)
 	{
 		const double *mc = s->mean + (Size) c * s->p;
 		const double *vc = s->var + (Size) c * s->p;
-		double		jll = log(s->prior[c]);
+		double		q = 0;
+		double		jll;
 
 		for (int j = 0; j < s->p; j++)
 		{
 			double		d = x[j] - mc[j];
 
-			jll -= 0.5 * (log(2.0 * M_PI * vc[j]) + d * d / vc[j]);
+			q += d * d / vc[j];
 		}
+		jll = s->base[c] - 0.5 * q;
 		proba[c] = jll;
 		top = Max(top, jll);
 	}
@@ -196,6 +215,7 @@ NbDeserialize(MlpCursor *c, int nfeatures, const char **error)
 			return NULL;
 		}
 	}
+	NbPrepare(s);
 	return s;
 }
 
