@@ -808,6 +808,8 @@ RequireProba(const MlpModel *m, const char *what)
 				 errmsg("%s needs class probabilities, which this %s model does not give",
 						what, m->est->name),
 				 errdetail("It was trained without a probability calibration."),
+				 strcmp(what, "a threshold") == 0 ?
+				 errhint("Train it with hyperparams => '{\"probability\": true}' for a Platt calibration, or leave the threshold at 0.5 (the decision value's sign).") :
 				 errhint("Train it with hyperparams => '{\"probability\": true}' for a Platt calibration, or use mlpipe_predict_class.")));
 }
 
