@@ -9,7 +9,7 @@ OBJS = src/mlpipe.o src/poly.o src/select.o src/mutinfo.o src/confusion.o src/fo
        src/metrics.o src/estimator.o src/algo/linear.o src/algo/naive_bayes.o src/algo/logistic.o src/algo/linear_svm.o src/classeval.o src/nbstats.o src/model.o \
        src/source.o src/part.o src/parallel.o src/catalog.o src/train.o src/deploy.o \
        src/predict.o src/datasets.o src/describe.o src/csv.o src/split.o src/load.o src/classmetrics.o src/evaluate.o src/prep.o src/encode.o
-REGRESS = install data csv linear split preprocess classification_metrics evaluate errors corrupt deploy illcond categorical dates engineer encodings arrays multiclass naive_bayes logistic linear_svm cv class_errors nb_stats parallel
+REGRESS = install data csv linear split preprocess classification_metrics evaluate errors corrupt deploy illcond categorical dates engineer encodings arrays multiclass naive_bayes naive_bayes_cat logistic linear_svm cv class_errors nb_stats parallel
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 
 # OpenBLAS: the single-threaded build.  A backend is one session's process;

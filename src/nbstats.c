@@ -69,11 +69,12 @@ NbStatsMergeBlock(double *into, const double *from, int p)
 /*
  * GaussianNB's fitted values from k class blocks, in the blocks' order:
  * each class's share of the rows, its means, and its population variances
- * plus var_smoothing times the largest variance of a feature over all rows.
+ * plus var_smoothing times the largest variance of a feature over all rows
+ * (of the features marked gaussian, when that is not NULL).
  */
 void
 NbStatsSolve(const double *blocks, int k, int p, double var_smoothing,
-			 double *prior, double *mean, double *var)
+			 const bool *gaussian, double *prior, double *mean, double *var)
 {
 	double	   *all = palloc0(sizeof(double) * NBST_BLOCK(p));
 	double		eps = 0;
@@ -81,7 +82,8 @@ NbStatsSolve(const double *blocks, int k, int p, double var_smoothing,
 	for (int c = 0; c < k; c++)
 		NbStatsMergeBlock(all, blocks + c * NBST_BLOCK(p), p);
 	for (int j = 0; j < p; j++)
-		eps = Max(eps, all[2 + p + j] / all[1]);
+		if (gaussian == NULL || gaussian[j])
+			eps = Max(eps, all[2 + p + j] / all[1]);
 	eps *= var_smoothing;
 	for (int c = 0; c < k; c++)
 	{
@@ -324,7 +326,7 @@ mlpipe_nb_solve(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("var_smoothing must be between 0 and 1")));
 	InitMaterializedSRF(fcinfo, 0);
-	NbStatsSolve(d + 2, k, p, smoothing, prior, mean, var);
+	NbStatsSolve(d + 2, k, p, smoothing, NULL, prior, mean, var);
 	for (int c = 0; c < k; c++)
 		order[c] = c;
 	qsort_arg(order, k, sizeof(int), CompareLabels, d);

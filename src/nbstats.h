@@ -18,6 +18,6 @@
 extern void NbStatsAddRow(double *block, int p, const double *x);
 extern void NbStatsMergeBlock(double *into, const double *from, int p);
 extern void NbStatsSolve(const double *blocks, int k, int p, double var_smoothing,
-						 double *prior, double *mean, double *var);
+						 const bool *gaussian, double *prior, double *mean, double *var);
 
 #endif							/* MLPIPE_NBSTATS_H */
