@@ -7,28 +7,34 @@
  * blocks model.c writes (preprocessing 'P', products 'M', encoding 'C',
  * transforms 'T', selected features 'S') in several combinations, and
  * classifiers whose target section ends with the class labels ('K'):
- * naive_bayes, logistic_regression (two classes with one weight vector,
- * more with one per class) and linear_svm (the same, Platt-calibrated and
- * not) -- then feeds mlp_model_parse a large number of damaged variants:
- * bit flips and truncations (every pair of bit flips of the plain model),
- * random corruption, garbage extensions, structural edits made behind a
- * recomputed CRC-32C (so the section checks are reached), every algorithm
- * id and task, every byte and count of the optional blocks, the class
- * labels and the classifiers' payloads set to awkward values (the class
- * and feature counts, linear_svm's calibration flag and every coefficient
- * of the two linear classifiers also to values whose verdict is known),
- * blocks cut, removed, repeated and swapped, random models made by the
- * writer, and fully random buffers.  Every input is copied into an
- * exactly-sized malloc'd buffer, and every section of an accepted one into
- * its own, so that AddressSanitizer reports any overread; every accepted
+ * naive_bayes (numeric, and with one-hot groups and their log
+ * probabilities: one group and several, at the start and the end, of
+ * width 1, one of every feature), logistic_regression (two classes with
+ * one weight vector, more with one per class) and linear_svm (the same,
+ * Platt-calibrated and not) -- then feeds mlp_model_parse a large number
+ * of damaged variants: bit flips and truncations (every pair of bit flips
+ * of the plain model), random corruption, garbage extensions, structural
+ * edits made behind a recomputed CRC-32C (so the section checks are
+ * reached), every algorithm id and task, every byte and count of the
+ * optional blocks, the class labels and the classifiers' payloads set to
+ * awkward values (the class and feature counts, linear_svm's calibration
+ * flag and every coefficient of the two linear classifiers also to values
+ * whose verdict is known, and so naive_bayes's every value, its payload
+ * cut and appended to, its group count and every group's bounds), blocks
+ * cut, removed, repeated and swapped, random naive_bayes payloads (a third
+ * with groups) in a valid model, random models made by the writer, and
+ * fully random buffers.  Every input is copied into an exactly-sized
+ * malloc'd buffer, and every section of an accepted one into its own, so
+ * that AddressSanitizer reports any overread; every accepted
  * model is walked through the cursor API with the checks src/model.c and
  * the payload readers of src/algo/ (linear.c, naive_bayes.c, logistic.c,
  * linear_svm.c) make, in their order and with their messages: every input
  * kind of the encoding block (numeric, one-hot, date parts, ordinal,
  * target, hash, array), every transform (log1p, clip, bucketize with its
  * edges), the class labels against the task and the estimator's class
- * count included.  Broken seeds, one rule each, check that the walk says
- * what model.c says.
+ * count included.  naive_bayes's payload is also read a second way, from
+ * byte offsets (NbPayloadVerdict), and the two readings must agree.
+ * Broken seeds, one rule each, check that the walk says what model.c says.
  *
  *	  format_fuzz [ITERATIONS [SEED]]	(defaults 200000 and 0x6d6c7069706531)
  *
@@ -993,19 +999,27 @@ WalkLinear(MlpCursor *c, uint32_t nfeatures)
 
 /*
  * NbDeserialize's checks: u32 k (2 .. 1000), u32 p (the features the
- * estimator sees), then exactly k priors in (0, 1], k * p finite means and
- * k * p variances, finite and > 0, in that order.  *k is the class count.
+ * estimator sees), then at least the Gaussian part (k priors in (0, 1],
+ * k * p finite means, k * p variances, finite and > 0, in that order) and
+ * either nothing after it or at least a u32's worth: the one-hot groups'
+ * part, u32 ngroups (1 .. p, with 8 bytes left per group), per group u32
+ * first and u32 width (width 1 .. p, first at or past the previous group's
+ * end and at most p - width), then exactly k * total log probabilities
+ * (total the widths' sum), each finite and at most 0.  *k is the class
+ * count.
  */
 static const char *
 WalkNaiveBayes(MlpCursor *c, uint32_t nfeatures, uint32_t *k)
 {
 	uint32_t	p;
 	size_t		kp;
+	size_t		gauss;
 	double		d;
 
 	if (!mlp_get_u32(c, k) || !mlp_get_u32(c, &p) || *k < 2 ||
 		*k > NB_MAX_CLASSES || p != nfeatures ||
-		c->len - c->pos != (size_t) 8 * (*k + 2 * (size_t) *k * p))
+		c->len - c->pos < (gauss = (size_t) 8 * (*k + 2 * (size_t) *k * p)) ||
+		(c->len - c->pos > gauss && c->len - c->pos < gauss + 4))
 		return "naive_bayes payload has the wrong size";
 	kp = (size_t) *k * p;
 	for (uint32_t i = 0; i < *k; i++)
@@ -1029,8 +1043,130 @@ WalkNaiveBayes(MlpCursor *c, uint32_t nfeatures, uint32_t *k)
 		if (!(d > 0) || !isfinite(d))
 			return "naive_bayes has an invalid variance";
 	}
+	if (c->pos < c->len)
+	{
+		uint32_t	ng;
+		uint32_t	next = 0;
+		size_t		total = 0;
+
+		if (!mlp_get_u32(c, &ng))
+			Fail("naive_bayes group count read failed after its size was checked");
+		if (ng < 1 || ng > p || c->len - c->pos < (size_t) 8 * ng)
+			return "naive_bayes payload has the wrong size";
+		for (uint32_t g = 0; g < ng; g++)
+		{
+			uint32_t	f;
+			uint32_t	w;
+
+			if (!mlp_get_u32(c, &f) || !mlp_get_u32(c, &w))
+				Fail("naive_bayes group read failed after its size was checked");
+			if (f < next || w < 1 || w > p || f > p - w)
+				return "naive_bayes has an invalid one-hot group";
+			next = f + w;
+			total += w;
+		}
+		if (total > p)
+			Fail("naive_bayes groups of %zu features passed for %u", total, p);
+		if (c->len - c->pos != (size_t) 8 * *k * total)
+			return "naive_bayes payload has the wrong size";
+		for (size_t i = 0; i < (size_t) *k * total; i++)
+		{
+			if (!mlp_get_f64(c, &d))
+				Fail("naive_bayes log probability read failed after its size was checked");
+			if (!isfinite(d) || d > 0)
+				return "naive_bayes has an invalid category probability";
+		}
+	}
 	if (!mlp_cursor_done(c))
 		Fail("naive_bayes payload is not done after its checked size");
+	return NULL;
+}
+
+/* The little-endian double at b. */
+static double
+F64At(const uint8_t *b)
+{
+	uint64_t	u = 0;
+	double		d;
+
+	for (int i = 7; i >= 0; i--)
+		u = (u << 8) | b[i];
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+/*
+ * NbDeserialize's verdict on the payload b[0 .. len) for nfeatures
+ * features, worked out a second way: from byte offsets in 64-bit
+ * arithmetic, a group's end as first + width rather than NbDeserialize's
+ * wrap-free comparisons.  WalkModel holds WalkNaiveBayes to it, and it
+ * says what a naive_bayes header makes of another classifier's payload.
+ */
+static const char *
+NbPayloadVerdict(const uint8_t *b, size_t len, uint32_t nfeatures)
+{
+	const char *wrong = "naive_bayes payload has the wrong size";
+	uint64_t	k;
+	uint64_t	p;
+	uint64_t	gauss;
+	uint64_t	ng;
+	uint64_t	next = 0;
+	uint64_t	total = 0;
+	size_t		off;
+
+	if (len < 8)
+		return wrong;
+	k = GetLE(b, 4);
+	p = GetLE(b + 4, 4);
+	if (k < 2 || k > NB_MAX_CLASSES || p != nfeatures)
+		return wrong;
+	gauss = 8 * (k + 2 * k * p);
+	if (len - 8 < gauss || (len - 8 > gauss && len - 8 - gauss < 4))
+		return wrong;
+	for (uint64_t i = 0; i < k; i++)
+	{
+		double		d = F64At(b + 8 + 8 * i);
+
+		if (!(d > 0) || d > 1)
+			return "naive_bayes has an invalid prior";
+	}
+	for (uint64_t i = 0; i < k * p; i++)
+		if (!isfinite(F64At(b + 8 + 8 * k + 8 * i)))
+			return "naive_bayes has a non-finite mean";
+	for (uint64_t i = 0; i < k * p; i++)
+	{
+		double		d = F64At(b + 8 + 8 * k + 8 * k * p + 8 * i);
+
+		if (!(d > 0) || isinf(d))
+			return "naive_bayes has an invalid variance";
+	}
+	off = 8 + gauss;
+	if (off == len)
+		return NULL;
+	ng = GetLE(b + off, 4);
+	off += 4;
+	if (ng == 0 || ng > p || len - off < 8 * ng)
+		return wrong;
+	for (uint64_t g = 0; g < ng; g++)
+	{
+		uint64_t	f = GetLE(b + off + 8 * g, 4);
+		uint64_t	w = GetLE(b + off + 8 * g + 4, 4);
+
+		if (w == 0 || f < next || f + w > p)
+			return "naive_bayes has an invalid one-hot group";
+		next = f + w;
+		total += w;
+	}
+	off += 8 * ng;
+	if (len - off != 8 * k * total)
+		return wrong;
+	for (; off < len; off += 8)
+	{
+		double		d = F64At(b + off);
+
+		if (!(d <= 0) || isinf(d))
+			return "naive_bayes has an invalid category probability";
+	}
 	return NULL;
 }
 
@@ -1137,7 +1273,16 @@ WalkModel(const MlpModelView *v, WalkInfo *info)
 		switch (v->algorithm)
 		{
 			case ALGO_NAIVE_BAYES:
-				why = WalkNaiveBayes(&c, p, &state_classes);
+				{
+					const char *second;
+
+					why = WalkNaiveBayes(&c, p, &state_classes);
+					second = NbPayloadVerdict(c.p, c.len, p);
+					if (why == NULL ? second != NULL :
+						second == NULL || strcmp(why, second) != 0)
+						Fail("WalkNaiveBayes said \"%s\", its second reading \"%s\"",
+							 why ? why : "ok", second ? second : "ok");
+				}
 				break;
 			case ALGO_LOGISTIC:
 				why = WalkLogistic(&c, p, &state_classes);
@@ -1506,7 +1651,15 @@ typedef struct SeedSpec
 	double		nb_prior[SEED_MAX_CLASSES];
 	double		nb_mean[SEED_MAX_NB];	/* class c, feature j at c * p + j */
 	double		nb_var[SEED_MAX_NB];
-	int			nb_extra;		/* f64 values added (> 0) or left off (< 0) */
+	/* then, with nb_groups, the one-hot groups and their log probabilities */
+	bool		nb_groups;		/* the groups' part of the next five */
+	uint32_t	nb_ngroups;		/* written as given, then that many groups */
+	uint32_t	nb_first[SEED_MAX_FEATURES];	/* (at most SEED_MAX_FEATURES */
+	uint32_t	nb_width[SEED_MAX_FEATURES];	/* less nb_groups_short) */
+	int			nb_groups_short;	/* groups left unwritten (< 0: more written) */
+	double		nb_logp[SEED_MAX_NB];	/* class c, category t at c * total + t */
+	int			nb_extra;		/* f64 values added (> 0) or left off (< 0), */
+								/* of the last run: log probabilities with groups */
 	uint32_t	nb_pad;			/* zero bytes after them */
 	/* logistic_regression and linear_svm: nv = 1 for k = 2, else k */
 	uint32_t	lc_k;			/* 0: nclasses */
@@ -1538,7 +1691,13 @@ typedef struct SeedSpec
  * weight vector) and multiclass (one per class), without blocks and with
  * P+C+S and P+M+C+S, linear_svm calibrated and not (uncalibrated, its
  * Platt values are the zeros SvmFitRows leaves), two with the edge values
- * their readers still accept (+-DBL_MAX, the least denormal, -0).
+ * their readers still accept (+-DBL_MAX, the least denormal, -0).  Last,
+ * naive_bayes classifiers with one-hot groups (their features' means 0 and
+ * variances 1, as NbFitRows leaves them): one group at the end after a
+ * numeric feature (P+C), three (at the start, of width 1, at the end,
+ * with a gap) over category and hash inputs, one of every feature with the
+ * edge log probabilities still accepted (0, -0, -DBL_MAX, the least
+ * denormals), and as many width-1 groups as features.
  */
 static const SeedSpec seed_specs[] = {
 	{
@@ -1951,6 +2110,127 @@ static const SeedSpec seed_specs[] = {
 		.labels = {"no", "yes"},
 		/* the edges LogDeserialize allows */
 		.lc_w = {1.7976931348623157e308, -4.9406564584124654e-324}
+	},
+	{
+		.label = "naive_bayes one-hot group P+C",
+		.nf = 5,
+		.names = {"x", "colour=red", "colour=green", "colour=blue", "colour IS NULL"},
+		.types = {"real", "one-hot", "one-hot", "one-hot", "one-hot"},
+		.prep = true,
+		.impute = {PREP_FILL, 0, 0, 0, 0},
+		.fill = {0.25, 0, 0, 0, 0},
+		.center = {0.5, 0, 0, 0, 0},
+		.scale = {0.25, 1, 1, 1, 1},
+		.ninputs = 2,
+		.inputs = {
+			{.name = "x", .kind = INPUT_NUMERIC},
+			{.name = "colour", .kind = INPUT_CATEGORY, .ncat = 3,
+			.cats = {"red", "green", "blue"}, .isnull = 1}
+		},
+		.algorithm = ALGO_NAIVE_BAYES,
+		.target = "churned",
+		.target_type = "boolean",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"false", "true"},
+		/* a group's features: mean 0 and variance 1, as NbFitRows leaves them */
+		.nb_prior = {0.75, 0.25},
+		.nb_mean = {-0.5, 0, 0, 0, 0, 1.5, 0, 0, 0, 0},
+		.nb_var = {0.8, 1, 1, 1, 1, 1.25, 1, 1, 1, 1},
+		/* one group, at the end */
+		.nb_groups = true,
+		.nb_ngroups = 1,
+		.nb_first = {1},
+		.nb_width = {4},
+		.nb_logp = {-1.0986122886681098, -0.6931471805599453, -2.0794415416798357,
+			-2.772588722239781, -0.2876820724517809, -1.6094379124341003,
+		-2.3025850929940455, -4.605170185988091}
+	},
+	{
+		.label = "naive_bayes three one-hot groups C",
+		.nf = 7,
+		.names = {"size=L", "size=S", "x", "flag=t", "h#3", "h#7", "h IS NULL"},
+		.types = {"one-hot", "one-hot", "double precision", "one-hot", "one-hot",
+		"one-hot", "one-hot"},
+		.ninputs = 4,
+		.inputs = {
+			{.name = "size", .kind = INPUT_CATEGORY, .ncat = 2, .cats = {"L", "S"}},
+			{.name = "x", .kind = INPUT_NUMERIC},
+			{.name = "flag", .kind = INPUT_CATEGORY, .ncat = 1, .cats = {"t"}},
+			{.name = "h", .kind = INPUT_HASH, .nbuckets = 16, .ncat = 2,
+			.buckets = {3, 7}, .isnull = 1}
+		},
+		.algorithm = ALGO_NAIVE_BAYES,
+		.target = "grade",
+		.target_type = "text",
+		.classes = true,
+		.nclasses = 3,
+		.labels = {"a", "b", "c"},
+		.nb_prior = {0.25, 0.25, 0.5},
+		.nb_mean = {0, 0, -1.25, 0, 0, 0, 0, 0, 0, 0.5, 0, 0, 0, 0,
+		0, 0, 3.75, 0, 0, 0, 0},
+		.nb_var = {1, 1, 0.5, 1, 1, 1, 1, 1, 1, 2.25, 1, 1, 1, 1,
+		1, 1, 0.125, 1, 1, 1, 1},
+		/* at the start, of width 1 right before the last, and at the end */
+		.nb_groups = true,
+		.nb_ngroups = 3,
+		.nb_first = {0, 3, 4},
+		.nb_width = {2, 1, 3},
+		.nb_logp = {
+			-1.3862943611198906, -0.2876820724517809, -0.6931471805599453,
+			-0.6931471805599453, -1.3862943611198906, -1.3862943611198906,
+			-0.5108256237659907, -0.916290731874155, 0,
+			-1.6094379124341003, -0.5108256237659907, -1.6094379124341003,
+			-0.2231435513142097, -1.6094379124341003, -0.1053605156578263,
+		-1.0986122886681098, -1.0986122886681098, -1.0986122886681098}
+	},
+	{
+		.label = "naive_bayes one group of every feature, boundary values",
+		.nf = 3,
+		.names = {"c=a", "c=b", "c (other)"},
+		.types = {"one-hot", "one-hot", "one-hot"},
+		.ninputs = 1,
+		.inputs = {
+			{.name = "c", .kind = INPUT_CATEGORY, .ncat = 2, .cats = {"a", "b"},
+			.other = 1}
+		},
+		.algorithm = ALGO_NAIVE_BAYES,
+		.target = "label",
+		.target_type = "text",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"", "a label, with spaces"},
+		.nb_prior = {0.5, 0.5},
+		.nb_mean = {0, 0, 0, 0, 0, 0},
+		.nb_var = {1, 1, 1, 1, 1, 1},
+		.nb_groups = true,
+		.nb_ngroups = 1,
+		.nb_first = {0},
+		.nb_width = {3},
+		/* the edges NbDeserialize allows: 0, -0, -DBL_MAX, the least denormal */
+		.nb_logp = {0, -0.0, -1.7976931348623157e308, -4.9406564584124654e-324,
+		-2.2250738585072014e-308, -1}
+	},
+	{
+		.label = "naive_bayes a width-1 group per feature",
+		.nf = 3,
+		.names = {"a=1", "b=1", "c=1"},
+		.types = {"one-hot", "one-hot", "one-hot"},
+		.algorithm = ALGO_NAIVE_BAYES,
+		.target = "ok",
+		.target_type = "boolean",
+		.classes = true,
+		.nclasses = 2,
+		.labels = {"false", "true"},
+		.nb_prior = {0.625, 0.375},
+		.nb_mean = {0, 0, 0, 0, 0, 0},
+		.nb_var = {1, 1, 1, 1, 1, 1},
+		/* as many groups as features, each right after the one before */
+		.nb_groups = true,
+		.nb_ngroups = 3,
+		.nb_first = {0, 1, 2},
+		.nb_width = {1, 1, 1},
+		.nb_logp = {-0.5, -0.25, -2, -0.125, -1, -4}
 	}
 };
 #define NSEEDS ((int) (sizeof(seed_specs) / sizeof(seed_specs[0])))
@@ -2245,8 +2525,13 @@ SeedNbP(const SeedSpec *s)
 /*
  * The naive_bayes payload, as NbSerialize writes it: u32 k, u32 p, the
  * priors, the means, the variances (at most SEED_MAX_CLASSES classes and
- * SEED_MAX_FEATURES features of values, so a broken seed may say more),
- * then nb_extra more values or that many fewer, then nb_pad zero bytes.
+ * SEED_MAX_FEATURES features of values, so a broken seed may say more);
+ * with nb_groups then u32 ngroups, that many groups' u32 first and u32
+ * width (at most SEED_MAX_FEATURES, nb_groups_short fewer) and k * total
+ * log probabilities (total the written widths' sum; at most SEED_MAX_NB);
+ * nb_extra more values (1 after the Gaussian part, -0.5 after the log
+ * probabilities) or that many fewer of the last run, then nb_pad zero
+ * bytes.
  */
 static void
 PutSeedNaiveBayes(MlpWriter *w, const SeedSpec *s)
@@ -2257,6 +2542,7 @@ PutSeedNaiveBayes(MlpWriter *w, const SeedSpec *s)
 	uint32_t	pw = p < SEED_MAX_FEATURES ? p : SEED_MAX_FEATURES;
 	double		vals[SEED_MAX_CLASSES + 2 * SEED_MAX_NB];
 	int			n = 0;
+	int			extra = s->nb_groups ? 0 : s->nb_extra;
 
 	PutU32Noted(w, k);
 	PutU32Noted(w, p);
@@ -2266,10 +2552,33 @@ PutSeedNaiveBayes(MlpWriter *w, const SeedSpec *s)
 		vals[n++] = s->nb_mean[i];
 	for (uint32_t i = 0; i < kw * pw; i++)
 		vals[n++] = s->nb_var[i];
-	for (int i = 0; i < n + (s->nb_extra < 0 ? s->nb_extra : 0); i++)
+	for (int i = 0; i < n + (extra < 0 ? extra : 0); i++)
 		PutF64Noted(w, vals[i]);
-	for (int i = 0; i < s->nb_extra; i++)
+	for (int i = 0; i < extra; i++)
 		PutF64Noted(w, 1.0);
+	if (s->nb_groups)
+	{
+		int			ngw = (int) (s->nb_ngroups < SEED_MAX_FEATURES ?
+								 s->nb_ngroups : SEED_MAX_FEATURES) - s->nb_groups_short;
+		uint64_t	total = 0;
+		uint64_t	nlogp;
+
+		PutU32Noted(w, s->nb_ngroups);
+		for (int g = 0; g < ngw; g++)
+		{
+			PutU32Noted(w, s->nb_first[g]);
+			PutU32Noted(w, s->nb_width[g]);
+			total += s->nb_width[g];
+		}
+		/* k * total, at most SEED_MAX_NB (total first, so it cannot wrap) */
+		nlogp = total < SEED_MAX_NB ? (uint64_t) k * total : SEED_MAX_NB;
+		if (nlogp > SEED_MAX_NB)
+			nlogp = SEED_MAX_NB;
+		for (int i = 0; i < (int) nlogp + (s->nb_extra < 0 ? s->nb_extra : 0); i++)
+			PutF64Noted(w, s->nb_logp[i]);
+		for (int i = 0; i < s->nb_extra; i++)
+			PutF64Noted(w, -0.5);
+	}
 	for (uint32_t i = 0; i < s->nb_pad; i++)
 		mlp_put_u8(w, 0);
 }
@@ -2596,7 +2905,43 @@ static const BadSeed bad_seeds[] = {
 	{15, "two labels, linear_svm of three classes", "estimator does not match the class labels"},
 	{17, "three labels, linear_svm of two classes", "estimator does not match the class labels"},
 	{15, "linear_svm payload read as logistic_regression", "logistic_regression payload has the wrong size"},
-	{17, "linear_svm payload read as naive_bayes", "naive_bayes payload has the wrong size"}
+	{17, "linear_svm payload read as naive_bayes", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes two bytes long", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes three bytes long", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes four zero bytes long: a group count of 0", "naive_bayes payload has the wrong size"},
+	{10, "naive_bayes a group count of 0 and a group", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes three bytes where the group count goes", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes log probabilities a value short", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes log probabilities a value long", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes log probabilities a byte long", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes log probabilities sized for a category fewer", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes group count past the features", "naive_bayes payload has the wrong size"},
+	{20, "naive_bayes group count 0xFFFFFFFF", "naive_bayes payload has the wrong size"},
+	{20, "naive_bayes fewer bytes than the group count's groups", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes group count alone", "naive_bayes payload has the wrong size"},
+	{20, "naive_bayes groups overlapping", "naive_bayes has an invalid one-hot group"},
+	{20, "naive_bayes groups out of order", "naive_bayes has an invalid one-hot group"},
+	{20, "naive_bayes group repeated", "naive_bayes has an invalid one-hot group"},
+	{19, "naive_bayes group of width 0", "naive_bayes has an invalid one-hot group"},
+	{19, "naive_bayes group wider than the features", "naive_bayes has an invalid one-hot group"},
+	{19, "naive_bayes group past the last feature", "naive_bayes has an invalid one-hot group"},
+	{19, "naive_bayes group first 0xFFFFFFFF", "naive_bayes has an invalid one-hot group"},
+	{19, "naive_bayes group width wrapping its end to 0", "naive_bayes has an invalid one-hot group"},
+	{22, "naive_bayes width-1 group after the last feature", "naive_bayes has an invalid one-hot group"},
+	{21, "naive_bayes group of every feature from feature 1", "naive_bayes has an invalid one-hot group"},
+	{19, "naive_bayes log probability positive", "naive_bayes has an invalid category probability"},
+	{19, "naive_bayes log probability NaN", "naive_bayes has an invalid category probability"},
+	{20, "naive_bayes log probability infinite", "naive_bayes has an invalid category probability"},
+	{20, "naive_bayes log probability -infinity", "naive_bayes has an invalid category probability"},
+	{21, "boundary log probability just above 0", "naive_bayes has an invalid category probability"},
+	{22, "naive_bayes log probability -NaN", "naive_bayes has an invalid category probability"},
+	{19, "naive_bayes group and log probability both bad", "naive_bayes has an invalid one-hot group"},
+	{20, "naive_bayes variance and group both bad", "naive_bayes has an invalid variance"},
+	{19, "naive_bayes group count and log probability both bad", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes log probabilities short and one NaN", "naive_bayes payload has the wrong size"},
+	{19, "naive_bayes payload with groups read as logistic_regression", "logistic_regression payload has the wrong size"},
+	{20, "naive_bayes payload with groups read as linear_svm", "linear_svm payload has the wrong size"},
+	{22, "two labels, naive_bayes with groups of three classes", "estimator does not match the class labels"}
 };
 #define NBAD_SEEDS ((int) (sizeof(bad_seeds) / sizeof(bad_seeds[0])))
 
@@ -3154,6 +3499,135 @@ BreakSpec(int i, SeedSpec *s)
 			s->payload = ALGO_LINEAR_SVM;
 			s->algorithm = ALGO_NAIVE_BAYES;
 			break;
+		case 164:				/* naive_bayes two bytes long */
+			s->nb_pad = 2;
+			break;
+		case 165:				/* naive_bayes three bytes long */
+			s->nb_pad = 3;
+			break;
+		case 166:				/* naive_bayes four zero bytes long: a group count of 0 */
+			s->nb_pad = 4;
+			break;
+		case 167:				/* naive_bayes a group count of 0 and a group */
+			s->nb_groups = true;
+			s->nb_groups_short = -1;
+			s->nb_first[0] = 0;
+			s->nb_width[0] = 1;
+			s->nb_logp[0] = s->nb_logp[1] = s->nb_logp[2] = -0.5;
+			break;
+		case 168:				/* naive_bayes three bytes where the group count goes */
+			s->nb_groups = false;
+			s->nb_pad = 3;
+			break;
+		case 169:				/* naive_bayes log probabilities a value short */
+			s->nb_extra = -1;
+			break;
+		case 170:				/* naive_bayes log probabilities a value long */
+			s->nb_extra = 1;
+			break;
+		case 171:				/* naive_bayes log probabilities a byte long */
+			s->nb_pad = 1;
+			break;
+		case 172:				/* naive_bayes log probabilities sized for a category fewer */
+			s->nb_extra = -2;
+			break;
+		case 173:				/* naive_bayes group count past the features */
+			s->nb_ngroups = 6;
+			for (int g = 1; g < 6; g++)
+				s->nb_first[g] = s->nb_width[g] = 0;
+			break;
+		case 174:				/* naive_bayes group count 0xFFFFFFFF */
+			s->nb_ngroups = 0xFFFFFFFFu;
+			break;
+		case 175:				/* naive_bayes fewer bytes than the group count's groups */
+			s->nb_groups_short = 1;
+			s->nb_extra = -9;
+			break;
+		case 176:				/* naive_bayes group count alone */
+			s->nb_groups_short = 1;
+			break;
+		case 177:				/* naive_bayes groups overlapping */
+			s->nb_first[1] = 1;
+			break;
+		case 178:				/* naive_bayes groups out of order */
+			s->nb_first[0] = 4;
+			s->nb_first[1] = 0;
+			break;
+		case 179:				/* naive_bayes group repeated */
+			s->nb_first[1] = 0;
+			s->nb_width[1] = 2;
+			break;
+		case 180:				/* naive_bayes group of width 0 */
+			s->nb_width[0] = 0;
+			break;
+		case 181:				/* naive_bayes group wider than the features */
+			s->nb_first[0] = 0;
+			s->nb_width[0] = 6;
+			break;
+		case 182:				/* naive_bayes group past the last feature */
+			s->nb_first[0] = 2;
+			break;
+		case 183:				/* naive_bayes group first 0xFFFFFFFF */
+			s->nb_first[0] = 0xFFFFFFFFu;
+			break;
+		case 184:				/* naive_bayes group width wrapping its end to 0 */
+			s->nb_width[0] = 0xFFFFFFFFu;
+			break;
+		case 185:				/* naive_bayes width-1 group after the last feature */
+			s->nb_first[2] = 3;
+			break;
+		case 186:				/* naive_bayes group of every feature from feature 1 */
+			s->nb_first[0] = 1;
+			break;
+		case 187:				/* naive_bayes log probability positive */
+			s->nb_logp[3] = 0.5;
+			break;
+		case 188:				/* naive_bayes log probability NaN */
+			s->nb_logp[7] = NAN;
+			break;
+		case 189:				/* naive_bayes log probability infinite */
+			s->nb_logp[17] = INFINITY;
+			break;
+		case 190:				/* naive_bayes log probability -infinity */
+			s->nb_logp[0] = -INFINITY;
+			break;
+		case 191:				/* boundary log probability just above 0 */
+			s->nb_logp[3] = 4.9406564584124654e-324;
+			break;
+		case 192:				/* naive_bayes log probability -NaN */
+			s->nb_logp[5] = -NAN;
+			break;
+		case 193:				/* naive_bayes group and log probability both bad */
+			s->nb_width[0] = 5;
+			s->nb_logp[0] = NAN;
+			break;
+		case 194:				/* naive_bayes variance and group both bad */
+			s->nb_var[9] = 0;
+			s->nb_first[1] = 0;
+			break;
+		case 195:				/* naive_bayes group count and log probability both bad */
+			s->nb_ngroups = 0;
+			s->nb_groups_short = -1;
+			s->nb_logp[0] = NAN;
+			break;
+		case 196:				/* naive_bayes log probabilities short and one NaN */
+			s->nb_extra = -1;
+			s->nb_logp[0] = NAN;
+			break;
+		case 197:				/* naive_bayes payload with groups read as logistic_regression */
+			s->payload = ALGO_NAIVE_BAYES;
+			s->algorithm = ALGO_LOGISTIC;
+			break;
+		case 198:				/* naive_bayes payload with groups read as linear_svm */
+			s->payload = ALGO_NAIVE_BAYES;
+			s->algorithm = ALGO_LINEAR_SVM;
+			break;
+		case 199:				/* two labels, naive_bayes with groups of three classes */
+			s->nb_k = 3;
+			s->nb_prior[2] = 0.5;
+			for (int i = 6; i < 9; i++)
+				s->nb_var[i] = 1;
+			break;
 		default:
 			Fail("broken seed %d has no rule", i);
 	}
@@ -3278,15 +3752,21 @@ CheckValid(void)
 	MlpCursor	c;
 	size_t		flen = 4;
 	size_t		tlen = 8 + strlen(tname) + strlen(ttype);
-	size_t		elen = nb ? 8 + 8 * ((size_t) s->nclasses * (1 + 2 * p)) :
-		svm ? 9 + 8 * ((size_t) nv * (p + 3)) :
-		lc ? 8 + 8 * (size_t) nw : 4 + 8 + 8 * p;
+	uint32_t	ntotal = 0;		/* naive_bayes: the groups' widths */
+	size_t		elen;
 	uint32_t	u;
 	double		d;
 	const char *str;
 	uint32_t	n;
 
 	SetPhase("valid");
+	for (uint32_t g = 0; nb && s->nb_groups && g < s->nb_ngroups; g++)
+		ntotal += s->nb_width[g];
+	elen = nb ? 8 + 8 * ((size_t) s->nclasses * (1 + 2 * p)) +
+		(s->nb_groups ? 4 + 8 * (size_t) s->nb_ngroups +
+		 8 * (size_t) s->nclasses * ntotal : 0) :
+		svm ? 9 + 8 * ((size_t) nv * (p + 3)) :
+		lc ? 8 + 8 * (size_t) nw : 4 + 8 + 8 * p;
 	for (uint32_t j = 0; j < s->nf; j++)
 		flen += 8 + strlen(s->names[j]) + strlen(s->types[j]);
 	for (uint32_t k = 0; s->classes && k < s->nclasses; k++)
@@ -3370,6 +3850,18 @@ CheckValid(void)
 
 			if (!mlp_get_f64(&c, &d) || memcmp(&d, &want, sizeof(d)) != 0)
 				Fail("naive_bayes value %u did not round-trip", i);
+		}
+		if (s->nb_groups)
+		{
+			if (!mlp_get_u32(&c, &u) || u != s->nb_ngroups)
+				Fail("naive_bayes group count did not round-trip");
+			for (uint32_t g = 0; g < s->nb_ngroups; g++)
+				if (!mlp_get_u32(&c, &u) || u != s->nb_first[g] ||
+					!mlp_get_u32(&c, &u) || u != s->nb_width[g])
+					Fail("naive_bayes group %u did not round-trip", g);
+			for (uint32_t i = 0; i < s->nclasses * ntotal; i++)
+				if (!mlp_get_f64(&c, &d) || memcmp(&d, &s->nb_logp[i], sizeof(d)) != 0)
+					Fail("naive_bayes log probability %u did not round-trip", i);
 		}
 	}
 	else if (lc)
@@ -3870,8 +4362,10 @@ PhaseBlocks(void)
  * checksum: the walk must say what model.c says, in its order (an unknown
  * id, then a task not the algorithm's, then labels the task does not
  * want or lacks, then a classifier's payload read by another classifier's
- * reader, whose size is always wrong for it), and accept the seed as any
- * other linear algorithm.
+ * reader, whose size is wrong for it, except that naive_bayes's reads on
+ * into a payload longer than its Gaussian part by at least a u32: then
+ * what the values read as decides, and NbPayloadVerdict says it), and
+ * accept the seed as any other linear algorithm.
  */
 static void
 PhaseHeader(void)
@@ -3879,6 +4373,11 @@ PhaseHeader(void)
 	static const uint16_t algs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 0x100, 0x8000, 0xFFFF};
 	static const uint8_t tasks[] = {0, 1, 2, 3, 4, 5, 0x80, 0xFF};
 	bool		labels = cur_seed->want.nclasses > 0;
+	size_t		estart = layout->sec_off[MLP_SEC_ESTIMATOR] + MLP_SECTION_HEADER;
+	size_t		eend = layout->sec_off[MLP_SEC_ESTIMATOR] +
+		layout->sec_size[MLP_SEC_ESTIMATOR];
+	uint32_t	p = cur_seed->want.nselected > 0 ? cur_seed->want.nselected :
+		cur_seed->want.nf;
 
 	SetPhase("header: algorithm and task");
 	for (size_t a = 0; a < sizeof(algs) / sizeof(algs[0]); a++)
@@ -3896,7 +4395,12 @@ PhaseHeader(void)
 			else if ((task == TASK_CLASSIFICATION) != labels)
 				want = "target section does not match the task";
 			else if (task == TASK_CLASSIFICATION && alg != cur_seed->want.algorithm)
-				want = WrongSize(alg);
+			{
+				want = alg == ALGO_NAIVE_BAYES ?
+					NbPayloadVerdict(valid + estart, eend - estart, p) : WrongSize(alg);
+				if (want == NULL && GetLE(valid + estart, 4) != cur_seed->want.nclasses)
+					want = "estimator does not match the class labels";
+			}
 			cur_a = alg;
 			cur_b = tasks[t];
 			memcpy(work, valid, valid_len);
@@ -4159,6 +4663,359 @@ PhaseLinearClassifier(void)
 			FixUp(work, valid_len, true);
 			CheckVerdict(work, valid_len, i < 4 ? why_nonfinite : NULL);
 		}
+	}
+	cur_a = 0;
+	cur_b = 0;
+}
+
+/*
+ * Values a naive_bayes f64 is set to, and where NbDeserialize accepts each
+ * (a prior in (0, 1], a finite mean, a finite variance above 0, a finite
+ * log probability at most 0): spelled out rather than worked out.
+ */
+static const struct
+{
+	double		v;
+	bool		prior;
+	bool		mean;
+	bool		var;
+	bool		logp;
+}			nb_values[] = {
+	{NAN, false, false, false, false},
+	{-NAN, false, false, false, false},
+	{INFINITY, false, false, false, false},
+	{-INFINITY, false, false, false, false},
+	{0, false, true, false, true},
+	{-0.0, false, true, false, true},
+	{1, true, true, true, false},
+	{-1, false, true, false, true},
+	{0.5, true, true, true, false},
+	{1.0000000000000002, false, true, true, false},
+	{1.7976931348623157e308, false, true, true, false},
+	{-1.7976931348623157e308, false, true, false, true},
+	{4.9406564584124654e-324, true, true, true, false},
+	{-4.9406564584124654e-324, false, true, false, true},
+	{2.2250738585072014e-308, true, true, true, false}
+};
+#define NNB_VALUES ((int) (sizeof(nb_values) / sizeof(nb_values[0])))
+
+/*
+ * Groups appended to a naive_bayes payload of p = 3 features cut to its
+ * Gaussian part: u32 ngroups, the first ngw groups of g (first, width),
+ * then k * cats + adj log probabilities of -0.5 (the one at bad set to
+ * badv), pad zero bytes, and the last cut bytes taken off again; and
+ * what NbDeserialize says of it.
+ */
+typedef struct NbTail
+{
+	const char *what;
+	uint32_t	ng;
+	int			ngw;
+	uint32_t	g[8];
+	int			cats;
+	int			adj;
+	int			bad;			/* -1: none */
+	double		badv;
+	int			pad;
+	int			cut;
+	const char *why;
+} NbTail;
+
+#define NB_WRONG	"naive_bayes payload has the wrong size"
+#define NB_GROUP	"naive_bayes has an invalid one-hot group"
+#define NB_LOGP		"naive_bayes has an invalid category probability"
+
+static const NbTail nb_tails[] = {
+	{"one byte of a group count", 1, 0, {0}, 0, 0, -1, 0, 0, 3, NB_WRONG},
+	{"two bytes of a group count", 1, 0, {0}, 0, 0, -1, 0, 0, 2, NB_WRONG},
+	{"three bytes of a group count", 1, 0, {0}, 0, 0, -1, 0, 0, 1, NB_WRONG},
+	{"group count 0 alone", 0, 0, {0}, 0, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group count 1 alone", 1, 0, {0}, 0, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group count 0 and a valid group", 0, 1, {0, 1}, 1, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group (0, 1) without log probabilities", 1, 1, {0, 1}, 0, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group (0, 1)", 1, 1, {0, 1}, 1, 0, -1, 0, 0, 0, NULL},
+	{"group (0, 1), a log probability short", 1, 1, {0, 1}, 1, -1, -1, 0, 0, 0, NB_WRONG},
+	{"group (0, 1), a log probability long", 1, 1, {0, 1}, 1, 1, -1, 0, 0, 0, NB_WRONG},
+	{"group (0, 1) and a byte", 1, 1, {0, 1}, 1, 0, -1, 0, 1, 0, NB_WRONG},
+	{"group (0, 1), a byte short", 1, 1, {0, 1}, 1, 0, -1, 0, 0, 1, NB_WRONG},
+	{"group (0, 1), log probability 0.5", 1, 1, {0, 1}, 1, 0, 1, 0.5, 0, 0, NB_LOGP},
+	{"group (0, 1), log probability NaN", 1, 1, {0, 1}, 1, 0, 0, NAN, 0, 0, NB_LOGP},
+	{"group (0, 1), log probability -infinity", 1, 1, {0, 1}, 1, 0, 1, -INFINITY, 0, 0, NB_LOGP},
+	{"group (0, 1), log probability 0", 1, 1, {0, 1}, 1, 0, 0, 0, 0, 0, NULL},
+	{"group (2, 1), at the end", 1, 1, {2, 1}, 1, 0, -1, 0, 0, 0, NULL},
+	{"group (0, 3), every feature", 1, 1, {0, 3}, 3, 0, -1, 0, 0, 0, NULL},
+	{"groups (0, 1) (1, 1) (2, 1)", 3, 3, {0, 1, 1, 1, 2, 1}, 3, 0, -1, 0, 0, 0, NULL},
+	{"groups (0, 2) (2, 1)", 2, 2, {0, 2, 2, 1}, 3, 0, -1, 0, 0, 0, NULL},
+	{"groups (0, 1) (2, 1), a gap", 2, 2, {0, 1, 2, 1}, 2, 0, -1, 0, 0, 0, NULL},
+	{"groups (1, 2), a numeric feature first", 1, 1, {1, 2}, 2, 0, -1, 0, 0, 0, NULL},
+	{"four groups of three features", 4, 4, {0, 1, 1, 1, 2, 1, 2, 1}, 4, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group count 0xFFFFFFFF", 0xFFFFFFFFu, 1, {0, 1}, 1, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group count 0x20000000", 0x20000000u, 1, {0, 1}, 1, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group (0, 0)", 1, 1, {0, 0}, 0, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (0, 0) with log probabilities", 1, 1, {0, 0}, 1, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (0, 4)", 1, 1, {0, 4}, 4, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (3, 1)", 1, 1, {3, 1}, 1, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (1, 3)", 1, 1, {1, 3}, 3, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (3, 0)", 1, 1, {3, 0}, 0, 0, -1, 0, 0, 0, NB_GROUP},
+	{"groups (1, 1) (0, 1), out of order", 2, 2, {1, 1, 0, 1}, 2, 0, -1, 0, 0, 0, NB_GROUP},
+	{"groups (0, 2) (1, 1), overlapping", 2, 2, {0, 2, 1, 1}, 3, 0, -1, 0, 0, 0, NB_GROUP},
+	{"groups (0, 1) (0, 1), repeated", 2, 2, {0, 1, 0, 1}, 2, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (0xFFFFFFFF, 1)", 1, 1, {0xFFFFFFFFu, 1}, 1, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (1, 0xFFFFFFFF), its end wrapping to 0", 1, 1, {1, 0xFFFFFFFFu}, 1, 0, -1, 0, 0, 0, NB_GROUP},
+	{"groups (0, 1) (0xFFFFFFFF, 2), the end wrapping to 1", 2, 2, {0, 1, 0xFFFFFFFFu, 2}, 1, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group (0x80000000, 0x80000000)", 1, 1, {0x80000000u, 0x80000000u}, 1, 0, -1, 0, 0, 0, NB_GROUP},
+	{"group count 2, one group", 2, 1, {0, 1}, 0, 0, -1, 0, 0, 0, NB_WRONG},
+	{"group count 2, one group, its log probabilities read as a group", 2, 1, {0, 1}, 1, 0, -1, 0, 0, 0, NB_GROUP},
+	{"groups (0, 1) (1, 1) (2, 1), a log probability short", 3, 3, {0, 1, 1, 1, 2, 1}, 3, -1, -1, 0, 0, 0, NB_WRONG},
+	{"groups (0, 1) (1, 1) (2, 1), log probability +infinity", 3, 3, {0, 1, 1, 1, 2, 1}, 3, 0, 5, INFINITY, 0, 0, NB_LOGP},
+	{"bad group and bad log probability", 1, 1, {0, 4}, 1, 0, 0, NAN, 0, 0, NB_GROUP},
+	{"log probabilities a value long and one NaN", 1, 1, {0, 1}, 1, 1, 0, NAN, 0, 0, NB_WRONG}
+};
+#define NNB_TAILS ((int) (sizeof(nb_tails) / sizeof(nb_tails[0])))
+
+/*
+ * What NbDeserialize says of ng groups (first[g], width[g]) followed by
+ * the log probabilities of total0 categories: each group inside the
+ * features (its end, in 64 bits, at most p) with a width of 1 or more and
+ * starting at or after the previous one's end, then as many categories.
+ */
+static const char *
+NbGroupsWant(const uint32_t *first, const uint32_t *width, uint32_t ng,
+			 uint32_t p, uint64_t total0)
+{
+	uint64_t	end = 0;
+	uint64_t	total = 0;
+
+	for (uint32_t g = 0; g < ng; g++)
+	{
+		if (width[g] == 0 || first[g] < end || (uint64_t) first[g] + width[g] > p)
+			return NB_GROUP;
+		end = (uint64_t) first[g] + width[g];
+		total += width[g];
+	}
+	return total == total0 ? NULL : NB_WRONG;
+}
+
+/*
+ * A naive_bayes seed's payload damaged behind a valid checksum in ways
+ * whose verdict is known, so the walk must say exactly what NbDeserialize
+ * and model.c say: the feature count; every value (prior, mean, variance,
+ * log probability) set to NaN, infinities, 0, -0, 1 and past it, the
+ * extremes and the least denormals; the payload cut at every byte (only
+ * the whole payload or its Gaussian part alone is a model); zero bytes
+ * appended (1 .. 3: too few for a group count; 4 and more: a group count
+ * of 0, or log probabilities of the wrong count); groups appended to the
+ * Gaussian part of a payload of three features (nb_tails); and, with
+ * groups, the group count and every group's first and width set to counts
+ * near the features, the neighbours' bounds and ones that wrap.
+ */
+static void
+PhaseNaiveBayes(void)
+{
+	const SeedSpec *s = cur_seed->spec;
+	size_t		estart = layout->sec_off[MLP_SEC_ESTIMATOR] + MLP_SECTION_HEADER;
+	size_t		eend = layout->sec_off[MLP_SEC_ESTIMATOR] +
+		layout->sec_size[MLP_SEC_ESTIMATOR];
+	uint32_t	k;
+	uint32_t	p;
+	uint32_t	nclasses = cur_seed->want.nclasses;
+	size_t		gstart;			/* the group count, or eend */
+	size_t		lstart;			/* the log probabilities, or eend */
+	uint32_t	ng = 0;
+	uint32_t	first[SEED_MAX_FEATURES];
+	uint32_t	width[SEED_MAX_FEATURES];
+	uint64_t	total = 0;
+	uint8_t		tmp[WORK_CAP];
+	size_t		len;
+
+	if (SeedPayload(s) != ALGO_NAIVE_BAYES || SeedAlgorithm(s) != ALGO_NAIVE_BAYES)
+		return;
+	k = GetLE(valid + estart, 4);
+	p = GetLE(valid + estart + 4, 4);
+	if (k != nclasses)
+		Fail("naive_bayes seed of %u classes for %u labels", k, nclasses);
+	gstart = estart + 8 + 8 * ((size_t) k + 2 * (size_t) k * p);
+	lstart = eend;
+	if (gstart < eend)
+	{
+		ng = GetLE(valid + gstart, 4);
+		if (ng == 0 || ng > SEED_MAX_FEATURES)
+			Fail("naive_bayes seed of %u groups", ng);
+		for (uint32_t g = 0; g < ng; g++)
+		{
+			first[g] = GetLE(valid + gstart + 4 + 8 * g, 4);
+			width[g] = GetLE(valid + gstart + 8 + 8 * g, 4);
+			total += width[g];
+		}
+		lstart = gstart + 4 + 8 * (size_t) ng;
+		if (lstart + 8 * k * total != eend || F64At(valid + lstart) > 0)
+			Fail("naive_bayes seed's groups are not as written");
+	}
+
+	SetPhase("naive_bayes: feature count");
+	{
+		uint32_t	counts[] = {0, 1, 2, 3, p - 1, p + 1, s->nf, s->nselected,
+		MAX_FEATURE_COUNT, 0x1FFFFFFFu, 0x20000000u, 0x80000000u, 0xFFFFFFFFu};
+
+		for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		{
+			cur_a = counts[i];
+			SetField(estart + 4, 4, counts[i]);
+			CheckVerdict(work, valid_len, counts[i] == p ? NULL : NB_WRONG);
+		}
+	}
+
+	SetPhase("naive_bayes: value");
+	for (size_t pos = estart + 8; pos + 8 <= eend; pos += 8)
+	{
+		size_t		i = (pos - estart - 8) / 8;
+
+		if (pos == gstart)
+			pos = lstart;		/* past the groups: u32s, below */
+		for (int v = 0; v < NNB_VALUES; v++)
+		{
+			uint64_t	bits;
+			const char *want;
+
+			if (pos >= lstart)
+				want = nb_values[v].logp ? NULL : NB_LOGP;
+			else if (i < k)
+				want = nb_values[v].prior ? NULL : "naive_bayes has an invalid prior";
+			else if (i < k + (size_t) k * p)
+				want = nb_values[v].mean ? NULL : "naive_bayes has a non-finite mean";
+			else
+				want = nb_values[v].var ? NULL : "naive_bayes has an invalid variance";
+			memcpy(&bits, &nb_values[v].v, sizeof(bits));
+			cur_a = pos;
+			cur_b = (size_t) v;
+			memcpy(work, valid, valid_len);
+			for (int b = 0; b < 8; b++)
+				work[pos + b] = (uint8_t) (bits >> (8 * b));
+			FixUp(work, valid_len, true);
+			CheckVerdict(work, valid_len, want);
+		}
+	}
+
+	SetPhase("naive_bayes: payload cut");
+	for (size_t pos = estart; pos < eend; pos++)
+	{
+		cur_a = pos;
+		len = SpliceSection(MLP_SEC_ESTIMATOR, pos, eend, NULL, 0);
+		CheckVerdict(work, len, pos == gstart ? NULL : NB_WRONG);
+	}
+
+	SetPhase("naive_bayes: zero bytes appended");
+	memset(tmp, 0, 64);
+	for (size_t n = 1; n <= 64; n++)
+	{
+		cur_a = n;
+		len = SpliceSection(MLP_SEC_ESTIMATOR, eend, eend, tmp, n);
+		CheckVerdict(work, len, NB_WRONG);
+	}
+
+	if (p == 3)
+	{
+		SetPhase("naive_bayes: groups appended");
+		for (int t = 0; t < NNB_TAILS; t++)
+		{
+			const NbTail *nt = &nb_tails[t];
+			MlpWriter	w;
+			int			nlogp = (int) k * nt->cats + nt->adj;
+
+			cur_model = nt->what;
+			cur_a = (size_t) t;
+			mlp_writer_init(&w, MallocGrow);
+			mlp_put_u32(&w, nt->ng);
+			for (int g = 0; g < nt->ngw; g++)
+			{
+				mlp_put_u32(&w, nt->g[2 * g]);
+				mlp_put_u32(&w, nt->g[2 * g + 1]);
+			}
+			for (int i = 0; i < nlogp; i++)
+				mlp_put_f64(&w, i == nt->bad ? nt->badv : -0.5);
+			for (int i = 0; i < nt->pad; i++)
+				mlp_put_u8(&w, 0);
+			if (w.failed || w.len < (size_t) nt->cut)
+				Fail("the writer failed on a naive_bayes tail");
+			len = SpliceSection(MLP_SEC_ESTIMATOR, gstart, eend, w.buf,
+								w.len - (size_t) nt->cut);
+			free(w.buf);
+			CheckVerdict(work, len, nt->why);
+		}
+		cur_model = s->label;
+	}
+
+	if (ng == 0)
+	{
+		cur_a = 0;
+		cur_b = 0;
+		return;
+	}
+
+	SetPhase("naive_bayes: group count");
+	{
+		uint32_t	counts[] = {0, 1, 2, 3, 4, ng - 1, ng + 1, p - 1, p, p + 1,
+			(uint32_t) ((eend - gstart - 4) / 8), (uint32_t) ((eend - gstart - 4) / 8 + 1),
+		MAX_FEATURE_COUNT, 0x1FFFFFFFu, 0x20000000u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu};
+		uint64_t	left = eend - gstart - 4;
+
+		for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		{
+			uint32_t	v = counts[i];
+			const char *want;
+
+			if (v < 1 || v > p || left < 8 * (uint64_t) v || v < ng)
+				want = NB_WRONG;	/* fewer: more bytes left than logs */
+			else if (v == ng)
+				want = NULL;
+			else
+				want = NB_GROUP;	/* group ng is a log probability <= 0: */
+			/* its width the high word, 0 or 0x80000000 and up */
+			cur_a = v;
+			SetField(gstart, 4, v);
+			CheckVerdict(work, valid_len, want);
+		}
+	}
+
+	SetPhase("naive_bayes: group bounds");
+	for (uint32_t g = 0; g < ng; g++)
+	{
+		for (int field = 0; field < 2; field++)
+		{
+			uint32_t   *arr = field == 0 ? first : width;
+			uint32_t	orig = arr[g];
+			uint32_t	prev_end = g > 0 ? first[g - 1] + width[g - 1] : 0;
+			uint32_t	next_first = g + 1 < ng ? first[g + 1] : p;
+			uint32_t	vals[] = {0, 1, 2, p - 1, p, p + 1, orig - 1, orig + 1,
+				prev_end - 1, prev_end, prev_end + 1, next_first - 1, next_first,
+				p - width[g], p - width[g] + 1, p - first[g], p - first[g] + 1,
+				MAX_FEATURE_COUNT, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu,
+			0xFFFFFFFFu, -p, -first[g], -width[g]};
+
+			for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+			{
+				const char *want;
+
+				arr[g] = vals[i];
+				want = NbGroupsWant(first, width, ng, p, total);
+				arr[g] = orig;
+				cur_a = gstart + 4 + 8 * (size_t) g + 4 * (size_t) field;
+				cur_b = vals[i];
+				SetField(cur_a, 4, vals[i]);
+				CheckVerdict(work, valid_len, want);
+			}
+		}
+	}
+
+	SetPhase("naive_bayes: groups swapped");
+	for (uint32_t g = 0; g + 1 < ng; g++)
+	{
+		memcpy(work, valid, valid_len);
+		memcpy(work + gstart + 4 + 8 * g, valid + gstart + 4 + 8 * (g + 1), 8);
+		memcpy(work + gstart + 4 + 8 * (g + 1), valid + gstart + 4 + 8 * g, 8);
+		FixUp(work, valid_len, true);
+		cur_a = g;
+		CheckVerdict(work, valid_len, NB_GROUP);
 	}
 	cur_a = 0;
 	cur_b = 0;
@@ -4502,7 +5359,10 @@ PutRandomClasses(MlpWriter *w, uint32_t nc)
 /*
  * A naive_bayes payload for k classes and p features: usually valid, now
  * and then with another k or p, a value NaN, infinite, 0 or negative, or
- * a value more or fewer.
+ * a value more or fewer; a third of them with one-hot groups, usually in
+ * order inside the features, now and then with a group count of 0 or past
+ * p, a group overlapping, out of the features or of width 0, a log
+ * probability positive or not finite, or one more or fewer.
  */
 static void
 PutRandomNaiveBayes(MlpWriter *w, uint32_t k, uint32_t p)
@@ -4511,6 +5371,8 @@ PutRandomNaiveBayes(MlpWriter *w, uint32_t k, uint32_t p)
 	uint32_t	pp = RandBelow(8) ? p : (uint32_t) RandBelow(5);
 	size_t		n = (size_t) kk + 2 * (size_t) kk * pp;
 	static const double odd[] = {0, -0.0, -1, 1.5, INFINITY, -INFINITY, NAN, 5e-324};
+	static const double odd_logp[] = {0, -0.0, 0.5, 5e-324, INFINITY, -INFINITY,
+	NAN, -1.7976931348623157e308};
 
 	if (RandBelow(8) == 0)
 		n = n + RandBelow(3) - (n > 0);
@@ -4521,6 +5383,42 @@ PutRandomNaiveBayes(MlpWriter *w, uint32_t k, uint32_t p)
 		double		v = i < kk ? 1.0 / kk : i < kk + (size_t) kk * pp ? (double) i : 0.25 + i;
 
 		mlp_put_f64(w, RandBelow(40) ? v : odd[RandBelow(sizeof(odd) / sizeof(odd[0]))]);
+	}
+	if (pp > 0 && RandBelow(3) == 0)
+	{
+		uint32_t	ng = 1 + (uint32_t) RandBelow(pp < 4 ? pp : 4);
+		uint32_t	next = 0;
+		size_t		total = 0;
+		size_t		nlogp;
+
+		if (RandBelow(16) == 0)
+			ng = RandBelow(2) ? 0 : pp + (uint32_t) RandBelow(2);
+		mlp_put_u32(w, ng);
+		for (uint32_t g = 0; g < ng && g < 8; g++)
+		{
+			uint32_t	f = next + (uint32_t) RandBelow(2);
+			uint32_t	wd = 1 + (uint32_t) RandBelow(2);
+
+			if (f + wd > pp)
+			{
+				f = next;
+				wd = 1;
+			}
+			if (RandBelow(16) == 0)
+				f = RandBelow(2) ? (uint32_t) RandBelow(pp + 1) : (uint32_t) Rand();
+			if (RandBelow(16) == 0)
+				wd = RandBelow(2) ? (uint32_t) RandBelow(pp + 2) : (uint32_t) Rand();
+			mlp_put_u32(w, f);
+			mlp_put_u32(w, wd);
+			next = f + wd;
+			total += wd;
+		}
+		nlogp = (size_t) kk * (total < 64 ? total : 64);
+		if (RandBelow(8) == 0)
+			nlogp = nlogp + RandBelow(3) - (nlogp > 0);
+		for (size_t i = 0; i < nlogp && i < 200; i++)
+			mlp_put_f64(w, RandBelow(40) ? -0.125 * (double) (i + 1) :
+						odd_logp[RandBelow(sizeof(odd_logp) / sizeof(odd_logp[0]))]);
 	}
 }
 
@@ -4658,6 +5556,43 @@ RandomWriterModel(void)
 }
 
 /*
+ * A naive_bayes seed with its payload replaced by a random one for its
+ * classes and features (PutRandomNaiveBayes, a third with groups): it must
+ * parse, and the walk must agree with NbPayloadVerdict on it.
+ */
+static void
+RandomNbPayload(void)
+{
+	int			pick[NSEEDS];
+	int			npick = 0;
+	size_t		estart;
+	size_t		eend;
+	MlpWriter	w;
+
+	for (int i = 0; i < NSEEDS; i++)
+		if (SeedAlgorithm(seeds[i].spec) == ALGO_NAIVE_BAYES &&
+			SeedPayload(seeds[i].spec) == ALGO_NAIVE_BAYES)
+			pick[npick++] = i;
+	UseSeed(pick[RandBelow((size_t) npick)]);
+	estart = layout->sec_off[MLP_SEC_ESTIMATOR] + MLP_SECTION_HEADER;
+	eend = layout->sec_off[MLP_SEC_ESTIMATOR] + layout->sec_size[MLP_SEC_ESTIMATOR];
+	mlp_writer_init(&w, MallocGrow);
+	PutRandomNaiveBayes(&w, cur_seed->want.nclasses,
+						cur_seed->want.nselected > 0 ? cur_seed->want.nselected :
+						cur_seed->want.nf);
+	if (w.failed)
+		Fail("the writer failed on a random naive_bayes payload");
+	if (valid_len - (eend - estart) + w.len <= WORK_CAP)
+	{
+		size_t		len = SpliceSection(MLP_SEC_ESTIMATOR, estart, eend, w.buf, w.len);
+
+		cur_a = w.len;
+		CheckCase(work, len, EXPECT_PARSE);
+	}
+	free(w.buf);
+}
+
+/*
  * A random buffer: sometimes pure noise, sometimes noise behind a valid
  * header, length and checksum so the section walk sees it.
  */
@@ -4777,6 +5712,7 @@ main(int argc, char **argv)
 		PhaseBlocks();
 		PhaseClassifier();
 		PhaseLinearClassifier();
+		PhaseNaiveBayes();
 	}
 	after_fixed = n_cases;
 
@@ -4825,6 +5761,11 @@ main(int argc, char **argv)
 			cur_model = "-";
 			SetPhase("random writer model");
 			RandomWriterModel();
+		}
+		else if (r < 85)
+		{
+			SetPhase("random naive_bayes payload");
+			RandomNbPayload();
 		}
 		else
 		{
