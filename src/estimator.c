@@ -45,6 +45,34 @@ MlpEstimatorById(uint16 id)
 	return NULL;
 }
 
+/*
+ * "a, b (regression); c, d (classification)": the registry's algorithms by
+ * task, for hints.
+ */
+char *
+MlpAlgorithmList(void)
+{
+	StringInfoData s;
+	const MlpTask tasks[] = {MLP_TASK_REGRESSION, MLP_TASK_CLASSIFICATION};
+
+	initStringInfo(&s);
+	for (int t = 0; t < (int) lengthof(tasks); t++)
+	{
+		bool		first = true;
+
+		for (int i = 0; i < (int) lengthof(registry); i++)
+			if (registry[i]->task == tasks[t])
+			{
+				appendStringInfo(&s, "%s%s", first ? (t > 0 ? "; " : "") : ", ",
+								 registry[i]->name);
+				first = false;
+			}
+		if (!first)
+			appendStringInfo(&s, " (%s)", MlpTaskName(tasks[t]));
+	}
+	return s.data;
+}
+
 /* "a, b, c": the names an estimator accepts, for hints. */
 static char *
 ParamNames(const MlpEstimator *est)

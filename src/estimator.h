@@ -102,6 +102,7 @@ extern const MlpEstimator *MlpFindEstimator(const char *name);
 extern const MlpEstimator *MlpEstimatorById(uint16 id);
 extern void MlpParseHyperparams(const MlpEstimator *est, Jsonb *hp, double *out);
 extern char *MlpHyperparamsJson(const MlpEstimator *est, const double *hp);
+extern char *MlpAlgorithmList(void);
 
 /* algo/linear.c */
 extern const MlpEstimator mlp_linear_regression;

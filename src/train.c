@@ -1554,7 +1554,7 @@ mlpipe_train(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown algorithm \"%s\"", algorithm),
-				 errhint("Available algorithms: linear_regression, ridge, lasso, elastic_net (regression); naive_bayes, logistic_regression, linear_svm (classification).")));
+				 errhint("Available algorithms: %s.", MlpAlgorithmList())));
 	if (task && strcmp(task, MlpTaskName(est->task)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -110,8 +110,9 @@ LinearFitStats(const MlpEstimator *est, const double *st, const double *hp,
 	LinearSolve(st, &prm, &fit);
 	if (!fit.converged)
 		ereport(WARNING,
-				(errmsg("%s did not converge in %d iterations", est->name,
-						fit.n_iter),
+				(errmsg_plural("%s did not converge in %d iteration",
+							   "%s did not converge in %d iterations",
+							   fit.n_iter, est->name, fit.n_iter),
 				 errhint("Raise max_iter or tol in hyperparams.")));
 
 	if ((prm.kind == MLP_LIN_OLS || prm.kind == MLP_LIN_RIDGE) &&
@@ -312,8 +313,9 @@ mlpipe_linear_solve(PG_FUNCTION_ARGS)
 	LinearSolve(st, &prm, &fit);
 	if (!fit.converged)
 		ereport(WARNING,
-				(errmsg("%s did not converge in %d iterations", est->name,
-						fit.n_iter),
+				(errmsg_plural("%s did not converge in %d iteration",
+							   "%s did not converge in %d iterations",
+							   fit.n_iter, est->name, fit.n_iter),
 				 errhint("Raise max_iter or tol in hyperparams.")));
 	if (!isfinite(fit.intercept))
 		NonFinite(est);

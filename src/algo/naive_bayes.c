@@ -45,7 +45,7 @@ typedef struct NbState
 
 static const MlpParamSpec nb_params[] = {
 	{"var_smoothing", MLP_PARAM_FLOAT, 1e-9, 0.0, 1.0, false},
-	{"alpha", MLP_PARAM_FLOAT, 1.0, 0.0, 1e300, true},
+	{"alpha", MLP_PARAM_FLOAT, 1.0, 1e-10, 1e300, false},
 };
 
 /* Mark the features outside the groups: the Gaussian ones. */
