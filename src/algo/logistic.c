@@ -61,6 +61,7 @@ typedef struct LogProblem
 	double		l2;				/* squared-norm penalty / 2 */
 	double		l1;				/* absolute-value penalty (OWL-QN) */
 	double	   *Z;				/* n x nv scratch: scores, then residuals */
+	int		   *nevals;			/* objective evaluations, for DEBUG1 */
 } LogProblem;
 
 /* Objective and gradient at w (nv x (p + 1), vector-major). */
@@ -73,6 +74,7 @@ LogObjective(const LogProblem *lp, const double *w, double *g)
 	double		f = 0;
 
 	CHECK_FOR_INTERRUPTS();
+	(*lp->nevals)++;
 	/* scores Z = X W' + b */
 	for (int v = 0; v < nv; v++)
 	{
@@ -211,6 +213,7 @@ Lbfgs(const LogProblem *lp, double *w, int max_iter, double tol)
 	double	   *g = palloc(sizeof(double) * d);
 	double	   *gn = palloc(sizeof(double) * d);
 	double	   *pg = palloc(sizeof(double) * d);
+	double	   *pgn = palloc(sizeof(double) * d);
 	double	   *wn = palloc(sizeof(double) * d);
 	double	   *dir = palloc(sizeof(double) * d);
 	double	   *S = palloc(sizeof(double) * d * LBFGS_M);
@@ -308,8 +311,28 @@ Lbfgs(const LogProblem *lp, double *w, int max_iter, double tol)
 			}
 			else if (fn <= f + 1e-4 * step * slope || step < 1e-20)
 				break;
+
+			/*
+			 * Near the optimum the objective, a sum over every row, moves
+			 * less than its own rounding: the sufficient-decrease test then
+			 * fails on noise, and halving the step only wastes passes.
+			 * There a smaller largest (pseudo-)gradient is the progress.
+			 */
+			if (fabs(fn - f) <= 1e-11 * Max(fabs(f), 1.0))
+			{
+				double		gmax_n = 0;
+
+				PseudoGradient(lp, wn, gn, pgn, d);
+				for (int i = 0; i < d; i++)
+					gmax_n = Max(gmax_n, fabs(pgn[i]));
+				if (gmax_n < gmax)
+					break;
+			}
 			step *= 0.5;
 		}
+		ereport(DEBUG2,
+				(errmsg_internal("logistic_regression: iteration %d, step %g, objective %.17g, largest gradient %g",
+								 it, step, fn, gmax)));
 		if (step < 1e-20)
 			return it;			/* no decrease left: as good as it gets */
 		/* the new correction pair, from the smooth part's gradients */
@@ -358,6 +381,7 @@ LogFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	double	   *x = palloc(sizeof(double) * Max(p, 1));
 	int64		r = 0;
 	int			iters;
+	int			nevals = 0;
 
 	MlpCheckMemory(mul_size(mul_size(sizeof(double), (Size) Max(n, 1)), (Size) p + 1 + (nclasses > 2 ? nclasses : 1)),
 				   "logistic_regression's training matrix");
@@ -416,7 +440,11 @@ LogFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	lp.Z = MemoryContextAllocExtended(CurrentMemoryContext,
 									  mul_size(sizeof(double), mul_size((Size) Max(n, 1), (Size) s->nv)),
 									  MCXT_ALLOC_HUGE);
+	lp.nevals = &nevals;
 	iters = Lbfgs(&lp, s->w, (int) hp[LOG_MAX_ITER], hp[LOG_TOL]);
+	ereport(DEBUG1,
+			(errmsg_internal("logistic_regression: %d iterations, %d evaluations of the objective",
+							 iters, nevals)));
 	if (iters < 0)
 		ereport(WARNING,
 				(errmsg_plural("logistic_regression did not converge in %d iteration",
