@@ -57,3 +57,12 @@ SELECT mlpipe_classes('iris_species');
 SELECT mlpipe_predict_class('iris_species', '{"sepal_length": 6.1, "sepal_width": 2.8, "petal_length": 4.7, "petal_width": 1.2}'::jsonb) AS class,
        mlpipe_predict_proba('iris_species', '{"sepal_length": 6.1, "sepal_width": 2.8, "petal_length": 4.7, "petal_width": 1.2}'::jsonb) AS proba;
 SELECT mlpipe_confusion_matrix(species, mlpipe_predict_class('iris_species', i)) AS confusion FROM iris i;
+
+\echo '== 10. pick a classifier by 5-fold cross-validated accuracy on breast_cancer (stratified folds, no reload)'
+SELECT mlpipe_load_dataset('breast_cancer') AS rows_loaded;
+SELECT algorithm, round((metrics #>> '{cv,mean,accuracy}')::numeric, 4) AS cv_accuracy,
+       round((metrics #>> '{cv,std,accuracy}')::numeric, 4) AS cv_std,
+       round((metrics #>> '{test,accuracy}')::numeric, 4) AS test_accuracy
+FROM unnest(ARRAY['naive_bayes', 'logistic_regression', 'linear_svm']) a,
+     LATERAL mlpipe_train('cancer_' || a, 'breast_cancer', 'diagnosis', a, cv_folds => 5) t
+ORDER BY cv_accuracy DESC;
