@@ -3,7 +3,8 @@
  *	  Binary classification metric aggregates: accuracy, precision, recall,
  *	  f1, mcc (from label pairs), log_loss (from probabilities), roc_auc and
  *	  pr_auc (from scores).  Every state is a float8[] with a combine
- *	  function, so parallel query and Citus can split them.
+ *	  function, so parallel query and Citus can split them (inside an
+ *	  aggregate a score state is an expanded object that flattens to it).
  */
 #include "postgres.h"
 
@@ -15,6 +16,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/typcache.h"
@@ -264,14 +266,15 @@ ScoresData(ArrayType *a)
 	return d;
 }
 
-/* A new score state with room for cap pairs, the first n copied from old. */
-static ArrayType *
-NewScores(int64 cap, const double *old, int64 n)
+/*
+ * The bytes of a score state with room for cap pairs, refused past
+ * mlpipe.max_memory or 1 GB.
+ */
+static Size
+ScoresBytes(int64 cap)
 {
 	Size		len = add_size(2, mul_size(2, (Size) cap));
 	Size		bytes = add_size(ARR_OVERHEAD_NONULLS(1), mul_size(len, sizeof(double)));
-	ArrayType  *a;
-	double	   *d;
 
 	MlpCheckMemory(bytes, "the score aggregate");
 	/* one value may not pass 1 GB: its length header would wrap */
@@ -280,63 +283,485 @@ NewScores(int64 cap, const double *old, int64 n)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many rows for an exact AUC"),
 				 errdetail("The scores of one group are kept in one value of at most 1 GB, about 67 million rows.")));
+	return bytes;
+}
+
+/* A new score state with room for cap pairs, the first n copied from old. */
+static ArrayType *
+NewScores(int64 cap, const double *old, int64 n)
+{
+	Size		bytes = ScoresBytes(cap);
+	ArrayType  *a;
+	double	   *d;
+
 	/* zeroed: the spare room is part of the value users and workers see */
 	a = (ArrayType *) palloc0(bytes);
 	SET_VARSIZE(a, bytes);
 	a->ndim = 1;
 	a->dataoffset = 0;
 	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = (int) len;
+	ARR_DIMS(a)[0] = (int) (2 + 2 * cap);
 	ARR_LBOUND(a)[0] = 1;
 	d = (double *) ARR_DATA_PTR(a);
 	d[0] = (double) n;
 	d[1] = (double) cap;
 	if (n > 0)
-		memcpy(d + 2, old + 2, sizeof(double) * 2 * n);
+		memcpy(d + 2, old, sizeof(double) * 2 * n);
 	return a;
 }
 
 /*
+ * Append a pair to flat state a (ours to change), in place while there is
+ * room, else into a copy with room for twice the pairs.
+ */
+static Datum
+ScoresAppendFlat(ArrayType *a, double s, bool y)
+{
+	double	   *d = ScoresData(a);
+	int64		n = (int64) d[0];
+
+	if (n == (int64) d[1])
+	{
+		a = NewScores(Max(64, 2 * n), d + 2, n);
+		d = (double *) ARR_DATA_PTR(a);
+	}
+	d[2 + 2 * n] = s;
+	d[3 + 2 * n] = y ? 1.0 : 0.0;
+	d[0] = (double) (n + 1);
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+/*
+ * Sorting scores.  The AUCs only need, for each distinct score in order,
+ * how many positives and negatives have it: with 0/1 labels the positives'
+ * scores and the negatives' scores are sorted apart, as 8-byte keys, and
+ * walked together one group of equal scores at a time.  The counts of a
+ * group are exact integers, so every sum below is the same as over the
+ * pairs one by one, in any order within a group.
+ *
+ * A float8 maps to an unsigned key in the same order: all bits flipped for
+ * a negative, the sign bit flipped otherwise; -0 maps as +0 (they compare
+ * equal).  NaN has no place in that order and is refused.  The keys are
+ * sorted by LSD radix sort, 11 bits a pass, skipping the passes whose digit
+ * is the same in every key (a probability's top bits are).
+ *
+ * States built by hand may hold labels other than 0 and 1; their pairs are
+ * sorted by qsort as before, and the sums keep their order.
+ */
+#define SCORE_SIGN		UINT64CONST(0x8000000000000000)
+#define RADIX_BITS		11
+#define RADIX_BUCKETS	(1 << RADIX_BITS)
+#define RADIX_PASSES	6		/* 66 bits */
+
+static inline uint64
+ScoreKey(double s)
+{
+	uint64		u;
+
+	if (s == 0)
+		s = 0.0;				/* -0 sorts as +0 */
+	memcpy(&u, &s, sizeof(u));
+	return (u & SCORE_SIGN) ? ~u : u | SCORE_SIGN;
+}
+
+static inline double
+KeyScore(uint64 k)
+{
+	uint64		u = (k & SCORE_SIGN) ? k & ~SCORE_SIGN : ~k;
+	double		s;
+
+	memcpy(&s, &u, sizeof(s));
+	return s;
+}
+
+/*
+ * Inside an aggregate the state is an expanded object that keeps the
+ * scores as their sort keys, the positives' and the negatives' apart, in
+ * buffers that grow by repalloc: a row appends in place, growing copies
+ * nothing the executor sees (a flat state returned larger is copied whole
+ * into the aggregate's context, its spare room zeroed), a row takes 8
+ * bytes, and the final function sorts the keys as they are.  Where the
+ * state leaves the aggregate (a parallel worker's partial state, a copy)
+ * it flattens to the float8[] above, without spare room, the positives
+ * first.  cap is the room the flat state would have had, grown the same
+ * way, so the same rows are refused.
+ *
+ * Small states stay flat, as they were: each object has a memory context
+ * of its own, and a hash aggregate sums its context's children for every
+ * new group, so one per group would make many small groups quadratic.
+ *
+ * Pairs that keys cannot hold (a NaN score or a label other than 0 and 1,
+ * only in states built by hand) turn the object into plain pairs.
+ */
+#define SCORES_OBJECT_ROWS	65536
+typedef struct ScoresObject
+{
+	ExpandedObjectHeader hdr;
+	int64		n;				/* pairs */
+	int64		cap;			/* a flat state's room, for its limits */
+	bool		keyed;
+	uint64	   *key[2];			/* keyed: [0] the negatives', [1] the positives' */
+	int64		nkey[2];
+	int64		keycap[2];
+	double	   *pairs;			/* not keyed: score, label, ... */
+	int64		paircap;
+} ScoresObject;
+
+static Size
+ScoresFlatSize(ExpandedObjectHeader *eohptr)
+{
+	ScoresObject *so = (ScoresObject *) eohptr;
+
+	return ARR_OVERHEAD_NONULLS(1) + sizeof(double) * (2 + 2 * (Size) so->n);
+}
+
+static void
+ScoresFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	ScoresObject *so = (ScoresObject *) eohptr;
+	ArrayType  *a = (ArrayType *) result;
+	double	   *d;
+
+	Assert(allocated_size == ScoresFlatSize(eohptr));
+	memset(a, 0, ARR_OVERHEAD_NONULLS(1));
+	SET_VARSIZE(a, allocated_size);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = (int) (2 + 2 * so->n);
+	ARR_LBOUND(a)[0] = 1;
+	d = (double *) ARR_DATA_PTR(a);
+	d[0] = (double) so->n;
+	d[1] = (double) so->n;
+	d += 2;
+	if (!so->keyed)
+	{
+		if (so->n > 0)
+			memcpy(d, so->pairs, sizeof(double) * 2 * so->n);
+		return;
+	}
+	for (int p = 1; p >= 0; p--)
+		for (int64 i = 0; i < so->nkey[p]; i++)
+		{
+			*d++ = KeyScore(so->key[p][i]);
+			*d++ = (double) p;
+		}
+}
+
+static const ExpandedObjectMethods ScoresMethods = {
+	ScoresFlatSize,
+	ScoresFlatten
+};
+
+/* The score object a datum points to, or NULL for a flat state. */
+static inline ScoresObject *
+ScoresObjectOf(Datum d)
+{
+	ExpandedObjectHeader *eoh;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+		return NULL;
+	eoh = DatumGetEOHP(d);
+	return eoh->eoh_methods == &ScoresMethods ? (ScoresObject *) eoh : NULL;
+}
+
+/* Raise the room a flat state would have to cap, within its limits. */
+static void
+ScoresObjectRoom(ScoresObject *so, int64 cap)
+{
+	(void) ScoresBytes(cap);
+	so->cap = cap;
+}
+
+/* Let buffer *buf (of *bufcap elements of size each) hold at least need. */
+static void
+GrowBuffer(ScoresObject *so, void **buf, int64 *bufcap, int64 need, Size size)
+{
+	int64		cap = Max(need, Max(16, 2 * *bufcap));
+	Size		bytes = mul_size(size, (Size) cap);
+
+	if (*buf == NULL)
+		*buf = MemoryContextAllocExtended(so->hdr.eoh_context, bytes, MCXT_ALLOC_HUGE);
+	else
+		*buf = repalloc_huge(*buf, bytes);
+	*bufcap = cap;
+}
+
+/* Append one key: of a positive when p. */
+static inline void
+ScoresPushKey(ScoresObject *so, int p, uint64 k)
+{
+	if (unlikely(so->nkey[p] == so->keycap[p]))
+		GrowBuffer(so, (void **) &so->key[p], &so->keycap[p], so->nkey[p] + 1,
+				   sizeof(uint64));
+	so->key[p][so->nkey[p]++] = k;
+	so->n++;
+}
+
+/* Append one pair to an object of plain pairs. */
+static void
+ScoresPushPair(ScoresObject *so, double s, double l)
+{
+	if (so->n == so->paircap)
+		GrowBuffer(so, (void **) &so->pairs, &so->paircap, so->n + 1,
+				   sizeof(double) * 2);
+	so->pairs[2 * so->n] = s;
+	so->pairs[2 * so->n + 1] = l;
+	so->n++;
+}
+
+/* Turn a keyed object into plain pairs, the positives first. */
+static void
+ScoresToPairs(ScoresObject *so)
+{
+	int64		n = so->n;
+
+	so->n = 0;
+	so->keyed = false;
+	GrowBuffer(so, (void **) &so->pairs, &so->paircap, n, sizeof(double) * 2);
+	for (int p = 1; p >= 0; p--)
+	{
+		for (int64 i = 0; i < so->nkey[p]; i++)
+			ScoresPushPair(so, KeyScore(so->key[p][i]), (double) p);
+		if (so->key[p])
+			pfree(so->key[p]);
+		so->key[p] = NULL;
+		so->nkey[p] = so->keycap[p] = 0;
+	}
+}
+
+/* Append nb flat pairs (score, label, ...). */
+static void
+ScoresAppendPairs(ScoresObject *so, const double *b, int64 nb)
+{
+	int64		npos = 0;
+	uint64	   *kp;
+	uint64	   *kn;
+
+	if (so->keyed)
+	{
+		for (int64 i = 0; i < nb; i++)
+		{
+			double		l = b[2 * i + 1];
+
+			if (isnan(b[2 * i]) || (l != 0 && l != 1))
+			{
+				ScoresToPairs(so);
+				break;
+			}
+			npos += (l == 1);
+		}
+	}
+	if (!so->keyed)
+	{
+		for (int64 i = 0; i < nb; i++)
+			ScoresPushPair(so, b[2 * i], b[2 * i + 1]);
+		return;
+	}
+	if (so->nkey[1] + npos > so->keycap[1])
+		GrowBuffer(so, (void **) &so->key[1], &so->keycap[1], so->nkey[1] + npos,
+				   sizeof(uint64));
+	if (so->nkey[0] + nb - npos > so->keycap[0])
+		GrowBuffer(so, (void **) &so->key[0], &so->keycap[0], so->nkey[0] + nb - npos,
+				   sizeof(uint64));
+	kp = so->key[1] + so->nkey[1];
+	kn = so->key[0] + so->nkey[0];
+	for (int64 i = 0; i < nb; i++)
+	{
+		uint64		k = ScoreKey(b[2 * i]);
+
+		if (b[2 * i + 1] == 1)
+			*kp++ = k;
+		else
+			*kn++ = k;
+	}
+	so->nkey[1] += npos;
+	so->nkey[0] += nb - npos;
+	so->n += nb;
+}
+
+/* Append the pairs of another score object. */
+static void
+ScoresAppendObject(ScoresObject *so, const ScoresObject *b)
+{
+	if (!b->keyed)
+	{
+		ScoresAppendPairs(so, b->pairs, b->n);
+		return;
+	}
+	for (int p = 0; p < 2; p++)
+	{
+		if (!so->keyed)
+		{
+			for (int64 i = 0; i < b->nkey[p]; i++)
+				ScoresPushPair(so, KeyScore(b->key[p][i]), (double) p);
+			continue;
+		}
+		if (b->nkey[p] == 0)
+			continue;
+		if (so->nkey[p] + b->nkey[p] > so->keycap[p])
+			GrowBuffer(so, (void **) &so->key[p], &so->keycap[p],
+					   so->nkey[p] + b->nkey[p], sizeof(uint64));
+		memcpy(so->key[p] + so->nkey[p], b->key[p], sizeof(uint64) * b->nkey[p]);
+		so->nkey[p] += b->nkey[p];
+		so->n += b->nkey[p];
+	}
+}
+
+/* A new, empty score object in a context under cxt, with a flat state's room cap. */
+static ScoresObject *
+NewScoresObject(MemoryContext cxt, int64 cap)
+{
+	MemoryContext objcxt = AllocSetContextCreate(cxt, "mlpipe scores",
+												 ALLOCSET_SMALL_SIZES);
+	ScoresObject *so = MemoryContextAllocZero(objcxt, sizeof(ScoresObject));
+
+	EOH_init_header(&so->hdr, &ScoresMethods, objcxt);
+	so->keyed = true;
+	so->cap = cap;
+	return so;
+}
+
+/*
+ * The pairs of a flat score state or of an object of plain pairs, read
+ * only: n, and where they are (score, label, score, label, ...); NULL for
+ * a keyed object.
+ */
+static const double *
+ScoresPairs(FunctionCallInfo fcinfo, int argno, int64 *n)
+{
+	ScoresObject *so = ScoresObjectOf(PG_GETARG_DATUM(argno));
+	double	   *d;
+
+	if (so)
+	{
+		*n = so->n;
+		return so->keyed ? NULL : so->pairs;
+	}
+	d = ScoresData(PG_GETARG_ARRAYTYPE_P(argno));
+	*n = (int64) d[0];
+	return d + 2;
+}
+
+/*
+ * The state argument of a transition or combine call inside an aggregate,
+ * as a score object to change in place: the argument itself when it is
+ * one (the aggregate's own, read-write), else a new one under the
+ * aggregate's context with the state's pairs and room, which the aggregate
+ * adopts when it is returned.
+ */
+static ScoresObject *
+ScoresStateObject(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	ScoresObject *so = ScoresObjectOf(d);
+	ScoresObject *copy;
+	double	   *flat;
+
+	if (likely(so != NULL) && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return so;
+	if (so)
+	{
+		copy = NewScoresObject(aggcxt, so->n);
+		ScoresAppendObject(copy, so);
+		return copy;
+	}
+	flat = ScoresData(PG_GETARG_ARRAYTYPE_P(0));
+	copy = NewScoresObject(aggcxt, (int64) flat[1]);
+	ScoresAppendPairs(copy, flat + 2, (int64) flat[0]);
+	return copy;
+}
+
+/*
  * (state, y_true boolean, score): append in place while there is room;
- * otherwise return a larger copy (allocated per row: the aggregate copies
- * a new state into its own context and frees the old one).
+ * otherwise grow the state to twice the pairs.  Inside an aggregate the
+ * state is changed in place and, once it outgrows SCORES_OBJECT_ROWS,
+ * becomes a score object; outside, a flat copy, larger when full.
  */
 Datum
 mlpipe_scores_accum(PG_FUNCTION_ARGS)
 {
-	ArrayType  *state = StateArg(fcinfo);
-	double	   *d = ScoresData(state);
-	int64		n = (int64) d[0];
 	double		s = PG_GETARG_FLOAT8(2);
+	bool		y = PG_GETARG_BOOL(1);
+	MemoryContext aggcxt;
+	ArrayType  *state;
+	double	   *d;
+	int64		n;
 
 	if (isnan(s))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("score is NaN")));
-	if (n == (int64) d[1])
+	if (AggCheckCallContext(fcinfo, &aggcxt))
 	{
-		state = NewScores(Max(64, 2 * n), d, n);
-		d = (double *) ARR_DATA_PTR(state);
+		ScoresObject *so = ScoresObjectOf(PG_GETARG_DATUM(0));
+
+		if (so == NULL)
+		{
+			state = PG_GETARG_ARRAYTYPE_P(0);
+			d = ScoresData(state);
+			n = (int64) d[0];
+			if (n < (int64) d[1] || 2 * n <= SCORES_OBJECT_ROWS)
+				return ScoresAppendFlat(state, s, y);
+		}
+		so = ScoresStateObject(fcinfo, aggcxt);
+		if (unlikely(so->n == so->cap))
+			ScoresObjectRoom(so, Max(64, 2 * so->n));
+		if (likely(so->keyed))
+			ScoresPushKey(so, y, ScoreKey(s));
+		else
+			ScoresPushPair(so, s, y ? 1.0 : 0.0);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&so->hdr));
 	}
-	d[2 + 2 * n] = s;
-	d[3 + 2 * n] = PG_GETARG_BOOL(1) ? 1.0 : 0.0;
-	d[0] = (double) (n + 1);
-	PG_RETURN_ARRAYTYPE_P(state);
+	return ScoresAppendFlat(PG_GETARG_ARRAYTYPE_P_COPY(0), s, y);
 }
 
-/* Combine two score states: all pairs of both. */
+/*
+ * Combine two score states: all pairs of both.  Inside an aggregate,
+ * past SCORES_OBJECT_ROWS, the first becomes a score object and grows in
+ * place, its room to exactly their number.
+ */
 Datum
 mlpipe_scores_combine(PG_FUNCTION_ARGS)
 {
-	double	   *a = ScoresData(PG_GETARG_ARRAYTYPE_P(0));
-	double	   *b = ScoresData(PG_GETARG_ARRAYTYPE_P(1));
-	int64		na = (int64) a[0];
-	int64		nb = (int64) b[0];
-	ArrayType  *out = NewScores(na + nb, a, na);
-	double	   *d = (double *) ARR_DATA_PTR(out);
+	ScoresObject *ao = ScoresObjectOf(PG_GETARG_DATUM(0));
+	ScoresObject *bo = ScoresObjectOf(PG_GETARG_DATUM(1));
+	int64		na;
+	int64		nb;
+	const double *a;
+	const double *b;
+	MemoryContext aggcxt;
+	ArrayType  *out;
+	double	   *d;
 
+	if (AggCheckCallContext(fcinfo, &aggcxt))
+	{
+		na = ao ? ao->n : (int64) ScoresData(PG_GETARG_ARRAYTYPE_P(0))[0];
+		nb = bo ? bo->n : (int64) ScoresData(PG_GETARG_ARRAYTYPE_P(1))[0];
+		if (ao != NULL || na + nb > SCORES_OBJECT_ROWS)
+		{
+			ScoresObject *so = ScoresStateObject(fcinfo, aggcxt);
+
+			if (so->n + nb > so->cap)
+				ScoresObjectRoom(so, so->n + nb);
+			if (bo)
+				ScoresAppendObject(so, bo);
+			else
+				ScoresAppendPairs(so, ScoresData(PG_GETARG_ARRAYTYPE_P(1)) + 2, nb);
+			PG_RETURN_DATUM(EOHPGetRWDatum(&so->hdr));
+		}
+	}
+	/* flat states (an object flattens as an argument) */
+	a = ScoresData(PG_GETARG_ARRAYTYPE_P(0));
+	na = (int64) a[0];
+	a += 2;
+	d = ScoresData(PG_GETARG_ARRAYTYPE_P(1));
+	nb = (int64) d[0];
+	b = d + 2;
+	out = NewScores(na + nb, a, na);
+	d = (double *) ARR_DATA_PTR(out);
 	if (nb > 0)
-		memcpy(d + 2 + 2 * na, b + 2, sizeof(double) * 2 * nb);
+		memcpy(d + 2 + 2 * na, b, sizeof(double) * 2 * nb);
 	d[0] = (double) (na + nb);
 	PG_RETURN_ARRAYTYPE_P(out);
 }
@@ -356,25 +781,249 @@ CompareScore(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The pairs of a score state, sorted by ascending score. */
-static ScorePair *
-SortedPairs(FunctionCallInfo fcinfo, int64 *n, double *npos)
+/*
+ * The sorted keys of the positives, pos[0 .. npos), and of the negatives,
+ * neg[0 .. n - npos), each ascending; buf and tmp hold them (n keys each).
+ */
+typedef struct ScoreKeys
 {
-	double	   *d = ScoresData(PG_GETARG_ARRAYTYPE_P(0));
-	ScorePair  *p;
+	int64		n;
+	int64		npos;
+	const uint64 *pos;
+	const uint64 *neg;
+	uint64	   *buf;
+	uint64	   *tmp;
+} ScoreKeys;
 
-	*n = (int64) d[0];
-	*npos = 0;
-	if (*n == 0)
-		return NULL;
-	p = MemoryContextAllocExtended(CurrentMemoryContext,
-								   sizeof(ScorePair) * (*n), MCXT_ALLOC_HUGE);
-	memcpy(p, d + 2, sizeof(ScorePair) * (*n));
-	for (int64 i = 0; i < *n; i++)
-		*npos += p[i].label;
+typedef enum
+{
+	KEYS_OK,
+	KEYS_NAN,					/* a score is NaN */
+	KEYS_LABELS					/* a label is neither 0 nor 1 */
+} KeysResult;
+
+/* Room for the keys of n scores, within mlpipe.max_memory. */
+static void
+ScoreKeysAlloc(ScoreKeys *sk, int64 n)
+{
+	Size		bytes = mul_size(sizeof(uint64), (Size) Max(n, 1));
+
+	MlpCheckMemory(bytes, "sorting the scores");
+	sk->buf = MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE);
+	sk->tmp = MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE);
+}
+
+static void
+ScoreKeysFree(ScoreKeys *sk)
+{
+	pfree(sk->buf);
+	pfree(sk->tmp);
+}
+
+#define RADIX_MIN_KEYS	1024
+
+static int
+CompareKey(const void *a, const void *b)
+{
+	uint64		x = *(const uint64 *) a;
+	uint64		y = *(const uint64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Sort the n keys at src by LSD radix sort, through a and b (room for n
+ * keys each; b may be src).  Returns where the sorted keys are: src when
+ * they were in order, else a or b.  Under RADIX_MIN_KEYS keys, qsort.
+ */
+static const uint64 *
+RadixSortKeys(const uint64 *src, uint64 *a, uint64 *b, int64 n)
+{
+	uint32	   *cnt;
+	uint32	   *c0,
+			   *c1,
+			   *c2,
+			   *c3,
+			   *c4,
+			   *c5;
+	uint64	   *dst = a;
+
+	if (n < 2)
+		return src;
+	if (n < RADIX_MIN_KEYS)
+	{
+		/* few keys: the counts would cost more than the sort */
+		memcpy(a, src, sizeof(uint64) * n);
+		qsort(a, n, sizeof(uint64), CompareKey);
+		return a;
+	}
+	/* the digit counts of every pass, in one read */
+	cnt = palloc0(sizeof(uint32) * RADIX_PASSES * RADIX_BUCKETS);
+	c0 = cnt;
+	c1 = c0 + RADIX_BUCKETS;
+	c2 = c1 + RADIX_BUCKETS;
+	c3 = c2 + RADIX_BUCKETS;
+	c4 = c3 + RADIX_BUCKETS;
+	c5 = c4 + RADIX_BUCKETS;
+	StaticAssertStmt(RADIX_PASSES == 6, "six digit counts");
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		k = src[i];
+
+		c0[k & (RADIX_BUCKETS - 1)]++;
+		c1[(k >> RADIX_BITS) & (RADIX_BUCKETS - 1)]++;
+		c2[(k >> (2 * RADIX_BITS)) & (RADIX_BUCKETS - 1)]++;
+		c3[(k >> (3 * RADIX_BITS)) & (RADIX_BUCKETS - 1)]++;
+		c4[(k >> (4 * RADIX_BITS)) & (RADIX_BUCKETS - 1)]++;
+		c5[(k >> (5 * RADIX_BITS)) & (RADIX_BUCKETS - 1)]++;
+	}
+	for (int d = 0; d < RADIX_PASSES; d++)
+	{
+		uint32	   *c = cnt + d * RADIX_BUCKETS;
+		int			shift = d * RADIX_BITS;
+		uint32		sum = 0;
+
+		/* a digit every key shares leaves the order as it is */
+		if (c[(src[0] >> shift) & (RADIX_BUCKETS - 1)] == (uint32) n)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		for (int b = 0; b < RADIX_BUCKETS; b++)
+		{
+			uint32		t = c[b];
+
+			c[b] = sum;
+			sum += t;
+		}
+		for (int64 i = 0; i < n; i++)
+		{
+			uint64		k = src[i];
+
+			dst[c[(k >> shift) & (RADIX_BUCKETS - 1)]++] = k;
+		}
+		src = dst;
+		dst = (dst == a) ? b : a;
+	}
+	pfree(cnt);
+	return src;
+}
+
+/*
+ * Sort the keys of n scores, score[i * sstride], whose labels are
+ * label[i * lstride]: a row is positive when its label equals positive.
+ * Unless any_label, a label other than 0 or 1 gives KEYS_LABELS (the
+ * caller then sorts pairs).  sk has room for n keys (ScoreKeysAlloc).
+ */
+static KeysResult
+SortScoreKeys(ScoreKeys *sk, const double *score, Size sstride,
+			  const double *label, Size lstride, int64 n, double positive,
+			  bool any_label)
+{
+	int64		ip = 0;
+	int64		in = n;
+	uint64	   *buf = sk->buf;
+
+	/* digit counts fit 32 bits: the states are under 1 GB */
+	if (n > (int64) PG_UINT32_MAX)
+		return KEYS_LABELS;
+	/* positives from the front, negatives from the back */
+	for (int64 i = 0; i < n; i++)
+	{
+		double		s = score[i * sstride];
+		double		l = label[i * lstride];
+		int			p = (l == positive);
+
+		if (unlikely(isnan(s)))
+			return KEYS_NAN;
+		if (unlikely(!any_label && l != 0 && l != 1))
+			return KEYS_LABELS;
+		buf[p ? ip : in - 1] = ScoreKey(s);
+		ip += p;
+		in -= 1 - p;
+	}
+	sk->n = n;
+	sk->npos = ip;
 	CHECK_FOR_INTERRUPTS();
-	qsort(p, *n, sizeof(ScorePair), CompareScore);
-	return p;
+	sk->pos = RadixSortKeys(buf, sk->tmp, buf, ip);
+	sk->neg = RadixSortKeys(buf + ip, sk->tmp + ip, buf + ip, n - ip);
+	return KEYS_OK;
+}
+
+/*
+ * Walks over the groups of equal scores of sorted keys, from the lowest
+ * (up) or the highest: next unvisited positive and negative, counted from
+ * the start going up, from the end going down.
+ */
+typedef struct GroupWalk
+{
+	const ScoreKeys *sk;
+	int64		pi;
+	int64		ni;
+} GroupWalk;
+
+static inline bool
+NextGroupUp(GroupWalk *w, uint64 *key, int64 *pos, int64 *cnt)
+{
+	const ScoreKeys *sk = w->sk;
+	int64		npos = sk->npos;
+	int64		nneg = sk->n - sk->npos;
+	int64		p0 = w->pi;
+	int64		n0 = w->ni;
+	uint64		k;
+
+	if (w->pi < npos && (w->ni >= nneg || sk->pos[w->pi] <= sk->neg[w->ni]))
+		k = sk->pos[w->pi];
+	else if (w->ni < nneg)
+		k = sk->neg[w->ni];
+	else
+		return false;
+	while (w->pi < npos && sk->pos[w->pi] == k)
+		w->pi++;
+	while (w->ni < nneg && sk->neg[w->ni] == k)
+		w->ni++;
+	*key = k;
+	*pos = w->pi - p0;
+	*cnt = *pos + (w->ni - n0);
+	return true;
+}
+
+static inline bool
+NextGroupDown(GroupWalk *w, uint64 *key, int64 *pos, int64 *cnt)
+{
+	const ScoreKeys *sk = w->sk;
+	int64		p0 = w->pi;
+	int64		n0 = w->ni;
+	uint64		k;
+
+	if (w->pi > 0 && (w->ni == 0 || sk->pos[w->pi - 1] >= sk->neg[w->ni - 1]))
+		k = sk->pos[w->pi - 1];
+	else if (w->ni > 0)
+		k = sk->neg[w->ni - 1];
+	else
+		return false;
+	while (w->pi > 0 && sk->pos[w->pi - 1] == k)
+		w->pi--;
+	while (w->ni > 0 && sk->neg[w->ni - 1] == k)
+		w->ni--;
+	*key = k;
+	*pos = p0 - w->pi;
+	*cnt = *pos + (n0 - w->ni);
+	return true;
+}
+
+static void
+WalkUp(GroupWalk *w, const ScoreKeys *sk)
+{
+	w->sk = sk;
+	w->pi = 0;
+	w->ni = 0;
+}
+
+static void
+WalkDown(GroupWalk *w, const ScoreKeys *sk)
+{
+	w->sk = sk;
+	w->pi = sk->npos;
+	w->ni = sk->n - sk->npos;
 }
 
 /* The exact, tie-aware AUC of n (score, 0/1 label) pairs, sorted by score. */
@@ -395,6 +1044,29 @@ PairsAuc(const ScorePair *p, int64 n, double npos)
 		i = j;
 	}
 	return (rank_sum - npos * (npos + 1) / 2.0) / (npos * ((double) n - npos));
+}
+
+/* The same from sorted keys: each group adds its positives times its mean rank. */
+static double
+KeysAuc(const ScoreKeys *sk)
+{
+	GroupWalk	w;
+	uint64		key;
+	int64		pos;
+	int64		cnt;
+	double		rank_sum = 0;
+	double		npos = (double) sk->npos;
+	int64		i = 0;
+
+	WalkUp(&w, sk);
+	while (NextGroupUp(&w, &key, &pos, &cnt))
+	{
+		int64		j = i + cnt;
+
+		rank_sum += (double) pos * ((double) (i + 1) + (double) j) / 2.0;
+		i = j;
+	}
+	return (rank_sum - npos * (npos + 1) / 2.0) / (npos * ((double) sk->n - npos));
 }
 
 /*
@@ -429,35 +1101,152 @@ PairsAveragePrecision(const ScorePair *p, int64 n, double npos)
 	return ap;
 }
 
+/* The same from sorted keys. */
+static double
+KeysAveragePrecision(const ScoreKeys *sk)
+{
+	GroupWalk	w;
+	uint64		key;
+	int64		pos;
+	int64		cnt;
+	double		tp = 0;
+	double		fp = 0;
+	double		ap = 0;
+	double		prev_recall = 0;
+	double		npos = (double) sk->npos;
+
+	WalkDown(&w, sk);
+	while (NextGroupDown(&w, &key, &pos, &cnt))
+	{
+		double		recall;
+
+		tp += (double) pos;
+		fp += (double) (cnt - pos);
+		recall = tp / npos;
+		ap += (recall - prev_recall) * (tp / (tp + fp));
+		prev_recall = recall;
+	}
+	return ap;
+}
+
 /*
- * ROC AUC and average precision of n (score, 0/1 label) pairs in any
- * order (sorted here); NaN when a class is missing.  For training's
- * stored metrics.
+ * The scores of a state, sorted: as keys (pairs NULL) when every label is
+ * 0 or 1, else as pairs by ascending score.  npos: the sum of the labels.
+ * NaN scores are refused.
+ */
+typedef struct SortedScores
+{
+	int64		n;
+	double		npos;
+	ScoreKeys	keys;
+	ScorePair  *pairs;
+} SortedScores;
+
+static void
+SortedStateScores(FunctionCallInfo fcinfo, SortedScores *ss)
+{
+	int64		n;
+	const double *d = ScoresPairs(fcinfo, 0, &n);
+	KeysResult	r;
+
+	ss->n = n;
+	ss->npos = 0;
+	ss->pairs = NULL;
+	if (n == 0)
+		return;
+	ScoreKeysAlloc(&ss->keys, n);
+	if (d == NULL)
+	{
+		/* a keyed object: its keys sorted, left as they are */
+		ScoresObject *so = ScoresObjectOf(PG_GETARG_DATUM(0));
+		ScoreKeys  *sk = &ss->keys;
+		int64		np = so->nkey[1];
+
+		sk->n = n;
+		sk->npos = np;
+		ss->npos = (double) np;
+		CHECK_FOR_INTERRUPTS();
+		sk->pos = RadixSortKeys(so->key[1], sk->buf, sk->tmp, np);
+		sk->neg = RadixSortKeys(so->key[0], sk->buf + np, sk->tmp + np, n - np);
+		return;
+	}
+	r = SortScoreKeys(&ss->keys, d, 2, d + 1, 2, n, 1.0, false);
+	if (r == KEYS_NAN)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("score is NaN")));
+	if (r == KEYS_OK)
+	{
+		ss->npos = (double) ss->keys.npos;
+		return;
+	}
+	ScoreKeysFree(&ss->keys);
+	ss->pairs = MemoryContextAllocExtended(CurrentMemoryContext,
+										   mul_size(sizeof(ScorePair), (Size) n),
+										   MCXT_ALLOC_HUGE);
+	memcpy(ss->pairs, d, sizeof(ScorePair) * n);
+	for (int64 i = 0; i < n; i++)
+	{
+		if (isnan(ss->pairs[i].score))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("score is NaN")));
+		ss->npos += ss->pairs[i].label;
+	}
+	CHECK_FOR_INTERRUPTS();
+	qsort(ss->pairs, n, sizeof(ScorePair), CompareScore);
+}
+
+/*
+ * ROC AUC and average precision of n (score, label) pairs in any order
+ * (sorted here), labels 0 or 1; NaN when a class is missing or a score is
+ * NaN.  For training's stored metrics.
  */
 void
 MlpBinaryScores(const double *score, const double *label, int64 n, double *auc,
 				double *ap)
 {
-	ScorePair  *p = MemoryContextAllocExtended(CurrentMemoryContext,
-											   sizeof(ScorePair) * Max(n, 1),
-											   MCXT_ALLOC_HUGE);
-	double		npos = 0;
+	ScoreKeys	sk;
+	KeysResult	r;
 
-	for (int64 i = 0; i < n; i++)
-	{
-		p[i].score = score[i];
-		p[i].label = label[i];
-		npos += label[i];
-	}
 	*auc = *ap = NAN;
-	if (n == 0 || npos == 0)
+	if (n == 0)
 		return;
-	CHECK_FOR_INTERRUPTS();
-	qsort(p, n, sizeof(ScorePair), CompareScore);
-	*ap = PairsAveragePrecision(p, n, npos);
-	if (npos < (double) n)
-		*auc = PairsAuc(p, n, npos);
-	pfree(p);
+	ScoreKeysAlloc(&sk, n);
+	r = SortScoreKeys(&sk, score, 1, label, 1, n, 1.0, false);
+	if (r == KEYS_OK && sk.npos > 0)
+	{
+		*ap = KeysAveragePrecision(&sk);
+		if (sk.npos < n)
+			*auc = KeysAuc(&sk);
+	}
+	ScoreKeysFree(&sk);
+	if (r == KEYS_LABELS)
+	{
+		/* labels other than 0 and 1: pairs, as the aggregates sort them */
+		ScorePair  *p = MemoryContextAllocExtended(CurrentMemoryContext,
+												   mul_size(sizeof(ScorePair), (Size) n),
+												   MCXT_ALLOC_HUGE);
+		double		npos = 0;
+		bool		nan = false;
+
+		for (int64 i = 0; i < n; i++)
+		{
+			p[i].score = score[i];
+			p[i].label = label[i];
+			npos += label[i];
+			nan |= isnan(score[i]);
+		}
+		if (npos != 0 && !nan)
+		{
+			CHECK_FOR_INTERRUPTS();
+			qsort(p, n, sizeof(ScorePair), CompareScore);
+			*ap = PairsAveragePrecision(p, n, npos);
+			if (npos < (double) n)
+				*auc = PairsAuc(p, n, npos);
+		}
+		pfree(p);
+	}
 }
 
 /*
@@ -468,13 +1257,12 @@ MlpBinaryScores(const double *score, const double *label, int64 n, double *auc,
 Datum
 mlpipe_roc_auc_final(PG_FUNCTION_ARGS)
 {
-	int64		n;
-	double		npos;
-	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
+	SortedScores ss;
 
-	if (n == 0 || npos == 0 || npos == (double) n)
+	SortedStateScores(fcinfo, &ss);
+	if (ss.n == 0 || ss.npos == 0 || ss.npos == (double) ss.n)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(PairsAuc(p, n, npos));
+	PG_RETURN_FLOAT8(ss.pairs ? PairsAuc(ss.pairs, ss.n, ss.npos) : KeysAuc(&ss.keys));
 }
 
 /*
@@ -484,13 +1272,13 @@ mlpipe_roc_auc_final(PG_FUNCTION_ARGS)
 Datum
 mlpipe_pr_auc_final(PG_FUNCTION_ARGS)
 {
-	int64		n;
-	double		npos;
-	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
+	SortedScores ss;
 
-	if (n == 0 || npos == 0)
+	SortedStateScores(fcinfo, &ss);
+	if (ss.n == 0 || ss.npos == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(PairsAveragePrecision(p, n, npos));
+	PG_RETURN_FLOAT8(ss.pairs ? PairsAveragePrecision(ss.pairs, ss.n, ss.npos) :
+					 KeysAveragePrecision(&ss.keys));
 }
 
 /*
@@ -504,9 +1292,8 @@ mlpipe_pr_auc_final(PG_FUNCTION_ARGS)
 Datum
 mlpipe_roc_curve_final(PG_FUNCTION_ARGS)
 {
+	SortedScores ss;
 	int64		n;
-	double		npos;
-	ScorePair  *p = SortedPairs(fcinfo, &n, &npos);
 	double	   *thr;
 	double	   *tps;
 	double	   *fps;
@@ -515,26 +1302,51 @@ mlpipe_roc_curve_final(PG_FUNCTION_ARGS)
 	double		fp = 0;
 	StringInfoData s;
 
-	if (n == 0 || npos == 0 || npos == (double) n)
+	SortedStateScores(fcinfo, &ss);
+	n = ss.n;
+	if (n == 0 || ss.npos == 0 || ss.npos == (double) n)
 		PG_RETURN_NULL();
 	thr = palloc(sizeof(double) * (n + 1));
 	tps = palloc(sizeof(double) * (n + 1));
 	fps = palloc(sizeof(double) * (n + 1));
-	for (int64 i = n - 1; i >= 0;)
+	if (ss.pairs == NULL)
 	{
-		int64		j = i;
+		GroupWalk	w;
+		uint64		key;
+		int64		pos;
+		int64		cnt;
 
-		while (j >= 0 && p[j].score == p[i].score)
+		WalkDown(&w, &ss.keys);
+		while (NextGroupDown(&w, &key, &pos, &cnt))
 		{
-			tp += p[j].label;
-			fp += 1 - p[j].label;
-			j--;
+			tp += (double) pos;
+			fp += (double) (cnt - pos);
+			thr[m] = KeyScore(key);
+			tps[m] = tp;
+			fps[m] = fp;
+			m++;
 		}
-		thr[m] = p[i].score;
-		tps[m] = tp;
-		fps[m] = fp;
-		m++;
-		i = j;
+	}
+	else
+	{
+		const ScorePair *p = ss.pairs;
+
+		for (int64 i = n - 1; i >= 0;)
+		{
+			int64		j = i;
+
+			while (j >= 0 && p[j].score == p[i].score)
+			{
+				tp += p[j].label;
+				fp += 1 - p[j].label;
+				j--;
+			}
+			thr[m] = p[i].score;
+			tps[m] = tp;
+			fps[m] = fp;
+			m++;
+			i = j;
+		}
 	}
 	initStringInfo(&s);
 	for (int pass = 0; pass < 3; pass++)
@@ -753,30 +1565,28 @@ mlpipe_roc_auc_ovr_final(PG_FUNCTION_ARGS)
 	double	   *d = ProbaData(PG_GETARG_ARRAYTYPE_P(0));
 	int64		n = (int64) d[0];
 	int			k = (int) d[2];
-	ScorePair  *p;
+	ScoreKeys	sk;
+	KeysResult	r;
 	double		sum = 0;
 
 	if (n == 0)
 		PG_RETURN_NULL();
-	p = MemoryContextAllocExtended(CurrentMemoryContext, sizeof(ScorePair) * n,
-								   MCXT_ALLOC_HUGE);
+	ScoreKeysAlloc(&sk, n);
 	for (int c = 0; c < k; c++)
 	{
-		double		npos = 0;
-
 		CHECK_FOR_INTERRUPTS();
-		for (int64 i = 0; i < n; i++)
-		{
-			const double *row = d + 3 + (Size) i * (k + 1);
-
-			p[i].label = (row[0] == c) ? 1.0 : 0.0;
-			p[i].score = row[1 + c];
-			npos += p[i].label;
-		}
-		if (npos == 0 || npos == (double) n)
+		/* the class's probability, and whether the row is of the class */
+		r = SortScoreKeys(&sk, d + 4 + c, (Size) k + 1, d + 3, (Size) k + 1, n,
+						  (double) c, true);
+		if (r == KEYS_NAN)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("probability is NaN")));
+		if (r != KEYS_OK)
+			elog(ERROR, "too many rows to sort");
+		if (sk.npos == 0 || sk.npos == n)
 			PG_RETURN_NULL();
-		qsort(p, n, sizeof(ScorePair), CompareScore);
-		sum += PairsAuc(p, n, npos);
+		sum += KeysAuc(&sk);
 	}
 	PG_RETURN_FLOAT8(sum / k);
 }

@@ -22,6 +22,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -153,26 +154,335 @@ ConfusionIndex(Confusion **c, const char *label, MemoryContext cxt, bool *fresh)
 	return i;
 }
 
-/* The text of a label value, by its type's output function (cached). */
-static char *
-LabelText(FunctionCallInfo fcinfo, int argno)
+/*
+ * Per call site (fn_extra), what finds a row's labels in the state fast:
+ * the label type's output function and how to get a label's text without
+ * it; a copy of the labels of the state last seen with a hash table from
+ * label text to index, good while the state holds the same labels (checked
+ * per row: the states of groups differ); and for booleans and integers,
+ * whose text is a function of the value alone, a hash table from value to
+ * index, so a row needs no text at all once its labels were seen.  The
+ * tables are built when a second row in a row finds the same labels: rows
+ * of groups that take turns (a hash aggregate) search the copy instead.
+ */
+typedef enum
 {
-	FmgrInfo   *out = fcinfo->flinfo->fn_extra;
+	LABEL_OTHER,				/* the output function */
+	LABEL_BOOL,
+	LABEL_INT2,
+	LABEL_INT4,
+	LABEL_INT8,
+	LABEL_TEXT					/* text, varchar, bpchar: the bytes */
+} LabelKind;
 
-	if (out == NULL)
+typedef struct LabelCache
+{
+	MemoryContext cxt;			/* the call site's, for all below */
+	FmgrInfo	out;
+	LabelKind	kind;
+	bool		valid;			/* the copy below holds a state's labels */
+	bool		tables;			/* and the tables below are built for it */
+	int			n;				/* labels */
+	int			textbytes;
+	int			bytescap;
+	char	   *labels;			/* n NUL-terminated labels, as in the state */
+	int			labcap;
+	int		   *off;			/* each label's offset in labels */
+	int		   *len;			/* and length */
+	int			tmask;			/* text table: tmask + 1 slots, power of 2 */
+	int		   *tslot;			/* label index + 1, 0 when empty */
+	int			dmask;			/* value table (by-value kinds) */
+	Datum	   *dkey;
+	int		   *dslot;			/* label index + 1, 0 when empty */
+} LabelCache;
+
+/* The cache of a call site, made on first use. */
+static LabelCache *
+GetLabelCache(FunctionCallInfo fcinfo)
+{
+	LabelCache *lc = fcinfo->flinfo->fn_extra;
+
+	if (lc == NULL)
 	{
-		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
 		Oid			func;
 		bool		isvarlena;
 
 		if (!OidIsValid(typid))
 			elog(ERROR, "could not determine the label type");
+		lc = MemoryContextAllocZero(cxt, sizeof(LabelCache));
+		lc->cxt = cxt;
 		getTypeOutputInfo(typid, &func, &isvarlena);
-		out = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FmgrInfo));
-		fmgr_info_cxt(func, out, fcinfo->flinfo->fn_mcxt);
-		fcinfo->flinfo->fn_extra = out;
+		fmgr_info_cxt(func, &lc->out, cxt);
+		/* a domain prints as its base type */
+		switch (getBaseType(typid))
+		{
+			case BOOLOID:
+				lc->kind = LABEL_BOOL;
+				break;
+			case INT2OID:
+				lc->kind = LABEL_INT2;
+				break;
+			case INT4OID:
+				lc->kind = LABEL_INT4;
+				break;
+			case INT8OID:
+				lc->kind = LABEL_INT8;
+				break;
+			case TEXTOID:
+			case VARCHAROID:
+			case BPCHAROID:
+				lc->kind = LABEL_TEXT;
+				break;
+			default:
+				lc->kind = LABEL_OTHER;
+				break;
+		}
+		lc->bytescap = 256;
+		lc->labels = MemoryContextAlloc(cxt, lc->bytescap);
+		lc->labcap = 16;
+		lc->off = MemoryContextAlloc(cxt, sizeof(int) * lc->labcap);
+		lc->len = MemoryContextAlloc(cxt, sizeof(int) * lc->labcap);
+		lc->tmask = 31;
+		lc->tslot = MemoryContextAllocZero(cxt, sizeof(int) * (lc->tmask + 1));
+		lc->dmask = 31;
+		lc->dkey = MemoryContextAlloc(cxt, sizeof(Datum) * (lc->dmask + 1));
+		lc->dslot = MemoryContextAllocZero(cxt, sizeof(int) * (lc->dmask + 1));
+		fcinfo->flinfo->fn_extra = lc;
 	}
-	return OutputFunctionCall(out, PG_GETARG_DATUM(argno));
+	return lc;
+}
+
+/*
+ * The text of label value v, as its type's output function prints it:
+ * *len bytes at the result, which may not end in a NUL.  buf has room
+ * for a number's digits.
+ */
+static const char *
+LabelBytes(LabelCache *lc, Datum v, char *buf, int *len)
+{
+	switch (lc->kind)
+	{
+		case LABEL_BOOL:
+			/* boolout */
+			*len = 1;
+			return DatumGetBool(v) ? "t" : "f";
+		case LABEL_INT2:
+			/* int2out, int4out and int8out print with these */
+			*len = pg_itoa(DatumGetInt16(v), buf);
+			return buf;
+		case LABEL_INT4:
+			*len = pg_ltoa(DatumGetInt32(v), buf);
+			return buf;
+		case LABEL_INT8:
+			*len = pg_lltoa(DatumGetInt64(v), buf);
+			return buf;
+		case LABEL_TEXT:
+			{
+				/* textout, varcharout and bpcharout return the bytes */
+				struct varlena *t = PG_DETOAST_DATUM_PACKED(v);
+
+				*len = VARSIZE_ANY_EXHDR(t);
+				return VARDATA_ANY(t);
+			}
+		case LABEL_OTHER:
+			break;
+	}
+	{
+		char	   *s = OutputFunctionCall(&lc->out, v);
+
+		*len = strlen(s);
+		return s;
+	}
+}
+
+static inline uint32
+DatumHash(Datum v)
+{
+	uint64		h = (uint64) v;
+
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+/* Enter label i (of the copy) in the text table. */
+static void
+TextTablePut(LabelCache *lc, int i)
+{
+	uint32		h = hash_bytes((const unsigned char *) lc->labels + lc->off[i], lc->len[i]);
+
+	while (lc->tslot[h & lc->tmask] != 0)
+		h++;
+	lc->tslot[h & lc->tmask] = i + 1;
+}
+
+/* Size the tables for the copy's labels (half full at most) and fill them. */
+static void
+LabelTablesReset(LabelCache *lc)
+{
+	if (2 * (lc->n + 1) > lc->tmask + 1)
+	{
+		int			slots = lc->tmask + 1;
+
+		while (2 * (lc->n + 1) > slots)
+			slots *= 2;
+		pfree(lc->tslot);
+		pfree(lc->dkey);
+		pfree(lc->dslot);
+		lc->tmask = lc->dmask = slots - 1;
+		lc->tslot = MemoryContextAlloc(lc->cxt, sizeof(int) * slots);
+		lc->dkey = MemoryContextAlloc(lc->cxt, sizeof(Datum) * slots);
+		lc->dslot = MemoryContextAlloc(lc->cxt, sizeof(int) * slots);
+	}
+	memset(lc->tslot, 0, sizeof(int) * (lc->tmask + 1));
+	memset(lc->dslot, 0, sizeof(int) * (lc->dmask + 1));
+	for (int i = 0; i < lc->n; i++)
+		TextTablePut(lc, i);
+}
+
+/* Append a label of len bytes to the copy (the tables are the caller's). */
+static void
+LabelCopyAppend(LabelCache *lc, const char *label, int len)
+{
+	if (lc->n == lc->labcap)
+	{
+		lc->labcap *= 2;
+		lc->off = repalloc(lc->off, sizeof(int) * lc->labcap);
+		lc->len = repalloc(lc->len, sizeof(int) * lc->labcap);
+	}
+	if (lc->textbytes + len + 1 > lc->bytescap)
+	{
+		while (lc->textbytes + len + 1 > lc->bytescap)
+			lc->bytescap *= 2;
+		lc->labels = repalloc_huge(lc->labels, lc->bytescap);
+	}
+	lc->off[lc->n] = lc->textbytes;
+	lc->len[lc->n] = len;
+	memcpy(lc->labels + lc->textbytes, label, len);
+	lc->labels[lc->textbytes + len] = '\0';
+	lc->textbytes += len + 1;
+	lc->n++;
+}
+
+/* Make the copy hold c's labels, unless it does. */
+static void
+LabelCacheSync(LabelCache *lc, const Confusion *c)
+{
+	const char *p;
+
+	if (lc->valid && lc->n == c->n && lc->textbytes == c->textbytes &&
+		memcmp(lc->labels, CONF_LABELS(c), c->textbytes) == 0)
+	{
+		if (!lc->tables)
+		{
+			LabelTablesReset(lc);
+			lc->tables = true;
+		}
+		return;
+	}
+	lc->n = 0;
+	lc->textbytes = 0;
+	p = CONF_LABELS(c);
+	for (int i = 0; i < c->n; i++)
+	{
+		int			len = strlen(p);
+
+		LabelCopyAppend(lc, p, len);
+		p += len + 1;
+	}
+	lc->valid = true;
+	lc->tables = false;
+}
+
+/*
+ * The index of label value v in *c (whose labels the cache holds), added
+ * (into a new state in cxt) when unseen; as ConfusionIndex.
+ */
+static int
+CachedLabelIndex(LabelCache *lc, Confusion **c, Datum v, MemoryContext cxt,
+				 bool *fresh)
+{
+	bool		byval = lc->tables &&
+		(lc->kind == LABEL_BOOL || lc->kind == LABEL_INT2 ||
+		 lc->kind == LABEL_INT4 || lc->kind == LABEL_INT8);
+	uint32		dh = 0;
+	char		buf[MAXINT8LEN + 1];
+	const char *text;
+	int			len;
+	int			i = -1;
+
+	if (byval)
+	{
+		dh = DatumHash(v);
+		for (uint32 k = dh;; k++)
+		{
+			int			s = lc->dslot[k & lc->dmask];
+
+			if (s == 0)
+				break;
+			if (lc->dkey[k & lc->dmask] == v)
+				return s - 1;
+		}
+	}
+	text = LabelBytes(lc, v, buf, &len);
+	if (lc->tables)
+	{
+		for (uint32 h = hash_bytes((const unsigned char *) text, len);; h++)
+		{
+			int			s = lc->tslot[h & lc->tmask];
+
+			if (s == 0)
+				break;
+			if (lc->len[s - 1] == len &&
+				memcmp(lc->labels + lc->off[s - 1], text, len) == 0)
+			{
+				i = s - 1;
+				break;
+			}
+		}
+	}
+	else
+	{
+		for (int j = 0; j < lc->n; j++)
+			if (lc->len[j] == len && memcmp(lc->labels + lc->off[j], text, len) == 0)
+			{
+				i = j;
+				break;
+			}
+	}
+	if (i < 0)
+	{
+		/* a new label: into the state, then into the copy and its tables */
+		char	   *label = pnstrdup(text, len);
+		Confusion  *d = ConfusionAdd(*c, label, cxt);
+
+		pfree(label);
+		if (*fresh)
+			pfree(*c);
+		*c = d;
+		*fresh = true;
+		i = d->n - 1;
+		LabelCopyAppend(lc, CONF_LABELS(d) + lc->textbytes, len);
+		if (!lc->tables)
+			;
+		else if (2 * (lc->n + 1) > lc->tmask + 1)
+			LabelTablesReset(lc);
+		else
+			TextTablePut(lc, i);
+	}
+	if (byval)
+	{
+		uint32		k = dh;
+
+		while (lc->dslot[k & lc->dmask] != 0)
+			k++;
+		lc->dkey[k & lc->dmask] = v;
+		lc->dslot[k & lc->dmask] = i + 1;
+	}
+	return i;
 }
 
 /* The state argument, in place inside an aggregate, else a copy. */
@@ -205,13 +515,16 @@ mlpipe_confusion_accum(PG_FUNCTION_ARGS)
 	MemoryContext cxt;
 	Confusion  *c = StateArg(fcinfo, 0, &cxt);
 	bool		fresh = PG_ARGISNULL(0);
+	LabelCache *lc;
 	int			t,
 				p;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(c);
-	t = ConfusionIndex(&c, LabelText(fcinfo, 1), cxt, &fresh);
-	p = ConfusionIndex(&c, LabelText(fcinfo, 2), cxt, &fresh);
+	lc = GetLabelCache(fcinfo);
+	LabelCacheSync(lc, c);
+	t = CachedLabelIndex(lc, &c, PG_GETARG_DATUM(1), cxt, &fresh);
+	p = CachedLabelIndex(lc, &c, PG_GETARG_DATUM(2), cxt, &fresh);
 	CONF_COUNTS(c)[(Size) t * c->n + p] += 1;
 	PG_RETURN_POINTER(c);
 }
