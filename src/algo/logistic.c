@@ -440,6 +440,29 @@ LogFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 	lp.Z = MemoryContextAllocExtended(CurrentMemoryContext,
 									  mul_size(sizeof(double), mul_size((Size) Max(n, 1), (Size) s->nv)),
 									  MCXT_ALLOC_HUGE);
+	/*
+	 * Start from the intercepts of the (weighted) class shares, the optimum
+	 * of a model without features: the first steps then go to the weights.
+	 */
+	{
+		double	   *share = palloc0(sizeof(double) * nclasses);
+		double		mean_log = 0;
+
+		for (int64 i = 0; i < n; i++)
+			share[y[i]] += lp.cw ? lp.cw[y[i]] : 1.0;
+		for (int c = 0; c < nclasses; c++)
+			share[c] = log(Max(share[c], 0.5));
+		if (s->nv == 1)
+			s->w[p] = share[1] - share[0];
+		else
+		{
+			for (int c = 0; c < nclasses; c++)
+				mean_log += share[c] / nclasses;
+			for (int c = 0; c < nclasses; c++)
+				s->w[(Size) c * (p + 1) + p] = share[c] - mean_log;
+		}
+		pfree(share);
+	}
 	lp.nevals = &nevals;
 	iters = Lbfgs(&lp, s->w, (int) hp[LOG_MAX_ITER], hp[LOG_TOL]);
 	ereport(DEBUG1,
