@@ -63,3 +63,10 @@ SELECT mlpipe_train('cv_bad', 'SELECT * FROM cv_iris UNION ALL SELECT 5, 3, 1.5,
 SELECT (metrics -> 'cv' ->> 'folds')::int AS folds
 FROM mlpipe_train('cv_sel', 'cv_diabetes', 'progression', preprocess => '{"select": {"method": "f_test", "k": 4}}',
                   cv_folds => 3, test_size => 0);
+-- target encoding with folds: the same notice
+CREATE TABLE cv_enc AS
+SELECT progression, bmi, CASE WHEN age > 55 THEN 'old' WHEN age > 40 THEN 'mid' ELSE 'young' END AS band
+FROM cv_diabetes;
+SELECT (metrics -> 'cv' ->> 'folds')::int AS folds
+FROM mlpipe_train('cv_enc', 'cv_enc', 'progression', preprocess => '{"band": {"encode": "target"}}',
+                  cv_folds => 3, test_size => 0);

@@ -1703,10 +1703,22 @@ mlpipe_train(PG_FUNCTION_ARGS)
 
 	if (cv_folds > 0)
 	{
+		ListCell   *lc;
+
 		if (eng.select != MLP_SELECT_NONE && eng.select != MLP_SELECT_VARIANCE)
 			ereport(NOTICE,
 					(errmsg("feature selection is fitted once on the whole training split, so the folds' scores are optimistic"),
 					 errdetail("The selection saw the held-out folds' targets.")));
+		foreach(lc, spec.prep)
+		{
+			const MlpPrepSpec *ps = lfirst(lc);
+
+			if (ps->has_method && ps->encode == MLP_ENCODE_TARGET)
+				ereport(NOTICE,
+						(errmsg("target encoding of \"%s\" is fitted once on the whole training split, so the folds' scores are optimistic",
+								ps->column),
+						 errdetail("The encoding saw the held-out folds' targets.")));
+		}
 		cv = CrossValidate(&rows, est, hp, &sres, cv_folds, seed, spec.classification);
 	}
 
