@@ -589,7 +589,8 @@ ScoresAppendObject(ScoresObject *so, const ScoresObject *b)
 		ScoresAppendPairs(so, b->pairs, b->n);
 		return;
 	}
-	for (int p = 0; p < 2; p++)
+	/* positives first, as ScoresFlatten and ScoresToPairs write them */
+	for (int p = 1; p >= 0; p--)
 	{
 		if (!so->keyed)
 		{
