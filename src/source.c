@@ -1247,8 +1247,24 @@ MlpSinkAdd(MlpRowSink *sink, const Datum *values, const bool *isnull)
 									cols->names[j], float8out_internal(y)),
 							 errdetail("Numeric class labels must be whole numbers, as in scikit-learn."),
 							 errhint("A continuous target needs a regression algorithm, such as linear_regression.")));
+				if (y != 0 && fabs(y) < 1e15)
+				{
+					/* a whole number's text is its digits: no float formatting per row */
+					char		buf[MAXINT8LEN + 1];
+					int			len = pg_lltoa((int64) y, buf);
+
+					m->data[(Size) j * m->cap + i] =
+						MlpCategoryCodeBytes(sink->cats[j], buf, len, true);
+				}
+				else
+					m->data[(Size) j * m->cap + i] =
+						MlpCategoryCode(sink->cats[j], float8out_internal(y), true);
+			}
+			else if (j == cols->p && cols->target_numkind == MLP_NUM_BOOL)
+			{
+				/* boolean labels: boolout's text without calling it per row */
 				m->data[(Size) j * m->cap + i] =
-					MlpCategoryCode(sink->cats[j], float8out_internal(y), true);
+					MlpCategoryCodeBytes(sink->cats[j], DatumGetBool(values[a]) ? "t" : "f", 1, true);
 			}
 			else if (cols->outfunc[j] == F_TEXTOUT || cols->outfunc[j] == F_VARCHAROUT)
 			{
