@@ -1285,9 +1285,10 @@ CrossValidate(TrainRows *rows, const MlpEstimator *est, const double *hp,
 		MemoryContext old;
 		void	   *state;
 
-		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < n; i++)
 		{
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
 			mask[i] = orig[i] ? MLP_ROW_OUT : (fold[i] == f ? 1 : 0);
 			held += mask[i] != 0;
 		}

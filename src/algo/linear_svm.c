@@ -186,7 +186,6 @@ FitPlatt(const double *f, const double *y, int64 n, double *ab)
 					gd,
 					step;
 
-		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < n; i++)
 		{
 			double		z = f[i] * a + b;
@@ -196,6 +195,8 @@ FitPlatt(const double *f, const double *y, int64 n, double *ab)
 						d1,
 						d2;
 
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
 			/* p = 1 / (1 + exp(z)), q = 1 - p, computed without overflow */
 			if (z >= 0)
 			{

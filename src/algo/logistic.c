@@ -89,6 +89,8 @@ LogObjective(const LogProblem *lp, const double *w, double *g)
 	/* loss, and Z becomes the residuals P - Y */
 	for (int64 i = 0; i < n; i++)
 	{
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (nv == 1)
 		{
 			double		z = lp->Z[i];
