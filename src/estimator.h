@@ -55,13 +55,14 @@ typedef struct MlpEstimator
 	int			nparams;
 
 	/*
-	 * Fit from the co-moments of the training rows (features then target,
-	 * see comoments.h); hp holds one value per params entry.
+	 * Regression: fit from the co-moments of the training rows (features
+	 * then target, see comoments.h), hp holding one value per params
+	 * entry; and predict one row of p features.  NULL for classifiers,
+	 * which fit_rows fits and predict_proba scores.
 	 */
 	void	   *(*fit_stats) (const struct MlpEstimator *est,
 							  const double *train_st, const double *hp,
 							  MlpResidualFn residual, void *arg);
-	/* predict one row of p features */
 	double		(*predict) (const void *state, const double *x);
 	void		(*serialize) (const void *state, MlpWriter *w);
 	/* NULL and *error set when the bytes are not a valid state */

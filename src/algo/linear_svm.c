@@ -386,22 +386,6 @@ SvmPredictProba(const void *state, const double *x, double *proba)
 	}
 }
 
-/* The class with the largest score, as a number. */
-static double
-SvmPredict(const void *state, const double *x)
-{
-	const SvmState *s = state;
-	double	   *proba = palloc(sizeof(double) * s->k);
-	int			best = 0;
-
-	SvmPredictProba(state, x, proba);
-	for (int c = 1; c < s->k; c++)
-		if (proba[c] > proba[best])
-			best = c;
-	pfree(proba);
-	return (double) best;
-}
-
 /* Payload: u32 k, u32 p, u8 calibrated, f64 w[nv (p + 1)], f64 platt[nv 2]. */
 static void
 SvmSerialize(const void *state, MlpWriter *w)
@@ -490,17 +474,8 @@ SvmHasProba(const void *state)
 	return ((const SvmState *) state)->calibrated;
 }
 
-/* linear_svm fits from rows. */
-static void *
-SvmFitStats(const MlpEstimator *est, const double *st, const double *hp,
-			MlpResidualFn residual, void *arg)
-{
-	elog(ERROR, "linear_svm fits from rows");
-	return NULL;
-}
-
 const MlpEstimator mlp_linear_svm = {
 	"linear_svm", 7, MLP_TASK_CLASSIFICATION, svm_params, lengthof(svm_params),
-	SvmFitStats, SvmPredict, SvmSerialize, SvmDeserialize, SvmCoefficients, NULL,
+	NULL, NULL, SvmSerialize, SvmDeserialize, SvmCoefficients, NULL,
 	SvmFitRows, SvmPredictProba, SvmClasses, SvmHasProba
 };

@@ -527,22 +527,6 @@ LogPredictProba(const void *state, const double *x, double *proba)
 	}
 }
 
-/* The most probable class, as a number. */
-static double
-LogPredict(const void *state, const double *x)
-{
-	const LogState *s = state;
-	double	   *proba = palloc(sizeof(double) * s->k);
-	int			best = 0;
-
-	LogPredictProba(state, x, proba);
-	for (int c = 1; c < s->k; c++)
-		if (proba[c] > proba[best])
-			best = c;
-	pfree(proba);
-	return (double) best;
-}
-
 /* Payload: u32 k, u32 p, f64 w[nv (p + 1)]. */
 static void
 LogSerialize(const void *state, MlpWriter *w)
@@ -615,17 +599,8 @@ LogClasses(const void *state)
 	return ((const LogState *) state)->k;
 }
 
-/* logistic_regression fits from rows. */
-static void *
-LogFitStats(const MlpEstimator *est, const double *st, const double *hp,
-			MlpResidualFn residual, void *arg)
-{
-	elog(ERROR, "logistic_regression fits from rows");
-	return NULL;
-}
-
 const MlpEstimator mlp_logistic_regression = {
 	"logistic_regression", 6, MLP_TASK_CLASSIFICATION, log_params, lengthof(log_params),
-	LogFitStats, LogPredict, LogSerialize, LogDeserialize, LogCoefficients, NULL,
+	NULL, NULL, LogSerialize, LogDeserialize, LogCoefficients, NULL,
 	LogFitRows, LogPredictProba, LogClasses
 };

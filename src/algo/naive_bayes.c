@@ -250,22 +250,6 @@ NbPredictProba(const void *state, const double *x, double *proba)
 		pfree(cats);
 }
 
-/* The most probable class, as a number (regression-style callers). */
-static double
-NbPredict(const void *state, const double *x)
-{
-	const NbState *s = state;
-	double	   *proba = palloc(sizeof(double) * s->k);
-	int			best = 0;
-
-	NbPredictProba(state, x, proba);
-	for (int c = 1; c < s->k; c++)
-		if (proba[c] > proba[best])
-			best = c;
-	pfree(proba);
-	return (double) best;
-}
-
 /*
  * Payload: u32 k, u32 p, f64 prior[k], f64 mean[k p], f64 var[k p]; then,
  * only when there are one-hot groups (so a numeric model's bytes are as
@@ -412,17 +396,8 @@ NbClasses(const void *state)
 	return ((const NbState *) state)->k;
 }
 
-/* naive_bayes fits from rows: it has no use for co-moments. */
-static void *
-NbFitStats(const MlpEstimator *est, const double *st, const double *hp,
-		   MlpResidualFn residual, void *arg)
-{
-	elog(ERROR, "naive_bayes fits from rows");
-	return NULL;
-}
-
 const MlpEstimator mlp_naive_bayes = {
 	"naive_bayes", 5, MLP_TASK_CLASSIFICATION, nb_params, lengthof(nb_params),
-	NbFitStats, NbPredict, NbSerialize, NbDeserialize, NULL, NULL,
+	NULL, NULL, NbSerialize, NbDeserialize, NULL, NULL,
 	NbFitRows, NbPredictProba, NbClasses
 };
