@@ -73,6 +73,28 @@ MlpAlgorithmList(void)
 	return s.data;
 }
 
+/*
+ * The coefficients of nv weight vectors of p weights then an intercept
+ * (logistic regression, linear SVM): the class as the vector's index in
+ * text, "1" for the one vector of two classes (the second class's, as
+ * scikit-learn reports it), which the caller names.
+ */
+void
+MlpEmitWeightVectors(const double *w, int nv, int p, char **features,
+					 MlpCoefEmit emit, void *arg)
+{
+	for (int v = 0; v < nv; v++)
+	{
+		char		cls[16];
+		const double *wv = w + (Size) v * (p + 1);
+
+		snprintf(cls, sizeof(cls), "%d", nv == 1 ? 1 : v);
+		emit(arg, "intercept", cls, wv[p]);
+		for (int j = 0; j < p; j++)
+			emit(arg, features[j], cls, wv[j]);
+	}
+}
+
 /* "a, b, c": the names an estimator accepts, for hints. */
 static char *
 ParamNames(const MlpEstimator *est)

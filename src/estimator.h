@@ -104,6 +104,8 @@ extern const MlpEstimator *MlpEstimatorById(uint16 id);
 extern void MlpParseHyperparams(const MlpEstimator *est, Jsonb *hp, double *out);
 extern char *MlpHyperparamsJson(const MlpEstimator *est, const double *hp);
 extern char *MlpAlgorithmList(void);
+extern void MlpEmitWeightVectors(const double *w, int nv, int p, char **features,
+								 MlpCoefEmit emit, void *arg);
 
 /* algo/linear.c */
 extern const MlpEstimator mlp_linear_regression;

@@ -25,6 +25,17 @@ extern const char *MlpTaskName(MlpTask task);
 extern void MlpCheckMemory(Size bytes, const char *what);
 extern void MlpAppendJsonNumber(StringInfo s, double v);
 
+/* a.b in index order (the same sums wherever it is used) */
+static inline double
+MlpDot(const double *a, const double *b, int n)
+{
+	double		s = 0;
+
+	for (int i = 0; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
 /* splitmix64: a small seeded generator for orders that must repeat */
 static inline uint64
 MlpRandomNext(uint64 *state)

@@ -53,16 +53,6 @@ static const MlpParamSpec svm_params[] = {
 	{"tol", MLP_PARAM_FLOAT, 1e-4, 0.0, 1.0, true},
 };
 
-static double
-Dot(const double *a, const double *b, int n)
-{
-	double		s = 0;
-
-	for (int i = 0; i < n; i++)
-		s += a[i] * b[i];
-	return s;
-}
-
 /*
  * One binary problem by dual coordinate descent: X is n rows of d = p + 1
  * values (the last 1), y is +1 or -1, cost[i] row i's C.  Stops when the
@@ -89,7 +79,7 @@ DualCd(const double *X, int64 n, int d, const double *y, const double *cost,
 		const double *xi = X + (Size) i * d;
 
 		/* the L2 loss's dual adds 1 / (2 C) to the diagonal; its bound is infinite */
-		qd[i] = Dot(xi, xi, d) + (squared ? 0.5 / cost[i] : 0);
+		qd[i] = MlpDot(xi, xi, d) + (squared ? 0.5 / cost[i] : 0);
 		order[i] = i;
 	}
 	for (int it = 0; it < max_iter && !converged; it++)
@@ -112,7 +102,7 @@ DualCd(const double *X, int64 n, int d, const double *y, const double *cost,
 			int64		i = order[s];
 			const double *xi = X + (Size) i * d;
 			double		upper = squared ? INFINITY : cost[i];
-			double		g = y[i] * Dot(w, xi, d) - 1 + (squared ? alpha[i] * 0.5 / cost[i] : 0);
+			double		g = y[i] * MlpDot(w, xi, d) - 1 + (squared ? alpha[i] * 0.5 / cost[i] : 0);
 			double		pg = g;
 
 			if ((s & 0x3fff) == 0)
@@ -322,7 +312,7 @@ SvmFitRows(const MlpEstimator *est, const MlpPart *part, const double *center,
 		{
 			/* the decision values of the training rows, reusing cost */
 			for (int64 i = 0; i < n; i++)
-				cost[i] = Dot(s->w + (Size) v * d, X + (Size) i * d, d);
+				cost[i] = MlpDot(s->w + (Size) v * d, X + (Size) i * d, d);
 			FitPlatt(cost, y, n, s->platt + 2 * v);
 		}
 	}
@@ -351,7 +341,7 @@ SvmPredictProba(const void *state, const double *x, double *proba)
 
 	if (s->nv == 1)
 	{
-		double		f = s->w[s->p] + Dot(s->w, x, s->p);
+		double		f = s->w[s->p] + MlpDot(s->w, x, s->p);
 
 		if (s->calibrated)
 		{
@@ -371,7 +361,7 @@ SvmPredictProba(const void *state, const double *x, double *proba)
 		for (int c = 0; c < s->k; c++)
 		{
 			const double *wc = s->w + (Size) c * d;
-			double		f = wc[s->p] + Dot(wc, x, s->p);
+			double		f = wc[s->p] + MlpDot(wc, x, s->p);
 
 			proba[c] = s->calibrated ?
 				1.0 / (1.0 + exp(s->platt[2 * c] * f + s->platt[2 * c + 1])) : f;
@@ -439,25 +429,13 @@ SvmDeserialize(MlpCursor *c, int nfeatures, const char **error)
 	return s;
 }
 
-/*
- * Coefficients per feature and intercept, problem by problem: the class as
- * its index in text ("1" for the one problem of two classes).
- */
+/* Coefficients per feature and intercept, problem by problem. */
 static void
 SvmCoefficients(const void *state, char **features, MlpCoefEmit emit, void *arg)
 {
 	const SvmState *s = state;
 
-	for (int v = 0; v < s->nv; v++)
-	{
-		char		cls[16];
-		const double *wv = s->w + (Size) v * (s->p + 1);
-
-		snprintf(cls, sizeof(cls), "%d", s->nv == 1 ? 1 : v);
-		emit(arg, "intercept", cls, wv[s->p]);
-		for (int j = 0; j < s->p; j++)
-			emit(arg, features[j], cls, wv[j]);
-	}
+	MlpEmitWeightVectors(s->w, s->nv, s->p, features, emit, arg);
 }
 
 /* How many classes a fitted model has. */

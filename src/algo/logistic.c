@@ -146,16 +146,6 @@ LogObjective(const LogProblem *lp, const double *w, double *g)
 	return f;
 }
 
-static double
-Dot(const double *a, const double *b, int n)
-{
-	double		s = 0;
-
-	for (int i = 0; i < n; i++)
-		s += a[i] * b[i];
-	return s;
-}
-
 /* Whether weight i is a coefficient (penalised) rather than an intercept. */
 static inline bool
 Penalised(const LogProblem *lp, int i)
@@ -245,15 +235,15 @@ Lbfgs(const LogProblem *lp, double *w, int max_iter, double tol)
 		{
 			int			s = (head - 1 - c + LBFGS_M) % LBFGS_M;
 
-			alpha[s] = rho[s] * Dot(S + (Size) s * d, dir, d);
+			alpha[s] = rho[s] * MlpDot(S + (Size) s * d, dir, d);
 			for (int i = 0; i < d; i++)
 				dir[i] -= alpha[s] * Y[(Size) s * d + i];
 		}
 		if (m > 0)
 		{
 			int			s = (head - 1 + LBFGS_M) % LBFGS_M;
-			double		gamma = Dot(S + (Size) s * d, Y + (Size) s * d, d) /
-				Dot(Y + (Size) s * d, Y + (Size) s * d, d);
+			double		gamma = MlpDot(S + (Size) s * d, Y + (Size) s * d, d) /
+				MlpDot(Y + (Size) s * d, Y + (Size) s * d, d);
 
 			for (int i = 0; i < d; i++)
 				dir[i] *= gamma;
@@ -261,7 +251,7 @@ Lbfgs(const LogProblem *lp, double *w, int max_iter, double tol)
 		else
 		{
 			/* the first step: a unit move along the gradient */
-			double		gn2 = sqrt(Dot(pg, pg, d));
+			double		gn2 = sqrt(MlpDot(pg, pg, d));
 
 			for (int i = 0; i < d; i++)
 				dir[i] /= Max(gn2, 1.0);
@@ -269,7 +259,7 @@ Lbfgs(const LogProblem *lp, double *w, int max_iter, double tol)
 		for (int c = m - 1; c >= 0; c--)
 		{
 			int			s = (head - 1 - c + LBFGS_M) % LBFGS_M;
-			double		beta = rho[s] * Dot(Y + (Size) s * d, dir, d);
+			double		beta = rho[s] * MlpDot(Y + (Size) s * d, dir, d);
 
 			for (int i = 0; i < d; i++)
 				dir[i] += (alpha[s] - beta) * S[(Size) s * d + i];
@@ -279,14 +269,14 @@ Lbfgs(const LogProblem *lp, double *w, int max_iter, double tol)
 			for (int i = 0; i < d; i++)
 				if (dir[i] * pg[i] >= 0)
 					dir[i] = 0;
-		slope = Dot(pg, dir, d);
+		slope = MlpDot(pg, dir, d);
 		if (!(slope < 0))
 		{
 			/* not a descent direction: start again from the gradient */
 			m = 0;
 			for (int i = 0; i < d; i++)
 				dir[i] = -pg[i];
-			slope = -Dot(pg, pg, d);
+			slope = -MlpDot(pg, pg, d);
 		}
 		for (;;)
 		{
@@ -348,7 +338,7 @@ Lbfgs(const LogProblem *lp, double *w, int max_iter, double tol)
 				s[i] = wn[i] - w[i];
 				yv[i] = gn[i] - g[i];
 			}
-			sy = Dot(s, yv, d);
+			sy = MlpDot(s, yv, d);
 			if (sy > 1e-300)
 			{
 				rho[head] = 1.0 / sy;
@@ -500,7 +490,7 @@ LogPredictProba(const void *state, const double *x, double *proba)
 
 	if (s->nv == 1)
 	{
-		double		z = s->w[s->p] + Dot(s->w, x, s->p);
+		double		z = s->w[s->p] + MlpDot(s->w, x, s->p);
 
 		proba[1] = 1.0 / (1.0 + exp(-z));
 		proba[0] = 1.0 - proba[1];
@@ -514,7 +504,7 @@ LogPredictProba(const void *state, const double *x, double *proba)
 		{
 			const double *wc = s->w + (Size) c * (s->p + 1);
 
-			proba[c] = wc[s->p] + Dot(wc, x, s->p);
+			proba[c] = wc[s->p] + MlpDot(wc, x, s->p);
 			top = Max(top, proba[c]);
 		}
 		for (int c = 0; c < s->k; c++)
@@ -570,26 +560,13 @@ LogDeserialize(MlpCursor *c, int nfeatures, const char **error)
 	return s;
 }
 
-/*
- * Coefficients per feature and intercept, class by class: the class as its
- * index in text ("1" for the one vector of two classes, as scikit-learn
- * reports the second class's), which the caller names.
- */
+/* Coefficients per feature and intercept, class by class. */
 static void
 LogCoefficients(const void *state, char **features, MlpCoefEmit emit, void *arg)
 {
 	const LogState *s = state;
 
-	for (int v = 0; v < s->nv; v++)
-	{
-		char		cls[16];
-		const double *wv = s->w + (Size) v * (s->p + 1);
-
-		snprintf(cls, sizeof(cls), "%d", s->nv == 1 ? 1 : v);
-		emit(arg, "intercept", cls, wv[s->p]);
-		for (int j = 0; j < s->p; j++)
-			emit(arg, features[j], cls, wv[j]);
-	}
+	MlpEmitWeightVectors(s->w, s->nv, s->p, features, emit, arg);
 }
 
 /* How many classes a fitted model has. */
