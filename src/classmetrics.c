@@ -296,12 +296,7 @@ NewScores(int64 cap, const double *old, int64 n)
 
 	/* zeroed: the spare room is part of the value users and workers see */
 	a = (ArrayType *) palloc0(bytes);
-	SET_VARSIZE(a, bytes);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = (int) (2 + 2 * cap);
-	ARR_LBOUND(a)[0] = 1;
+	MlpInitFloat8Array(a, bytes, (int) (2 + 2 * cap));
 	d = (double *) ARR_DATA_PTR(a);
 	d[0] = (double) n;
 	d[1] = (double) cap;
@@ -423,13 +418,7 @@ ScoresFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 	double	   *d;
 
 	Assert(allocated_size == ScoresFlatSize(eohptr));
-	memset(a, 0, ARR_OVERHEAD_NONULLS(1));
-	SET_VARSIZE(a, allocated_size);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = (int) (2 + 2 * so->n);
-	ARR_LBOUND(a)[0] = 1;
+	MlpInitFloat8Array(a, allocated_size, (int) (2 + 2 * so->n));
 	d = (double *) ARR_DATA_PTR(a);
 	d[0] = (double) so->n;
 	d[1] = (double) so->n;
@@ -1468,12 +1457,7 @@ NewProba(int64 cap, int k, const double *old, int64 n)
 				 errmsg("too many rows for an exact AUC"),
 				 errdetail("The probabilities of one group are kept in one value of at most 1 GB.")));
 	a = (ArrayType *) palloc0(bytes);
-	SET_VARSIZE(a, bytes);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = (int) len;
-	ARR_LBOUND(a)[0] = 1;
+	MlpInitFloat8Array(a, bytes, (int) len);
 	d = (double *) ARR_DATA_PTR(a);
 	d[0] = (double) n;
 	d[1] = (double) cap;

@@ -144,12 +144,7 @@ NewState(int k, MemoryContext cxt)
 	Size		nbytes = add_size(ARR_OVERHEAD_NONULLS(1), mul_size(len, sizeof(double)));
 
 	a = (ArrayType *) palloc0(nbytes);
-	SET_VARSIZE(a, nbytes);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = (int) len;
-	ARR_LBOUND(a)[0] = 1;
+	MlpInitFloat8Array(a, nbytes, (int) len);
 	ComomentsInit((double *) ARR_DATA_PTR(a), k);
 	MemoryContextSwitchTo(old);
 	return a;

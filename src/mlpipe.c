@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "utils/guc.h"
@@ -91,4 +92,20 @@ MlpAppendJsonNumber(StringInfo s, double v)
 	}
 	double_to_shortest_decimal_buf(v, buf);
 	appendStringInfoString(s, buf);
+}
+
+/*
+ * The header of a one-dimensional float8[] of len elements, without NULLs,
+ * in bytes already allocated: the aggregates' states are such arrays.
+ */
+void
+MlpInitFloat8Array(ArrayType *a, Size bytes, int len)
+{
+	memset(a, 0, ARR_OVERHEAD_NONULLS(1));
+	SET_VARSIZE(a, bytes);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = len;
+	ARR_LBOUND(a)[0] = 1;
 }

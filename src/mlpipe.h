@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 
 /* what a model predicts; stored in the model header, so values are fixed */
 typedef enum MlpTask
@@ -24,6 +25,7 @@ extern int	mlpipe_max_memory_kb;
 extern const char *MlpTaskName(MlpTask task);
 extern void MlpCheckMemory(Size bytes, const char *what);
 extern void MlpAppendJsonNumber(StringInfo s, double v);
+extern void MlpInitFloat8Array(ArrayType *a, Size bytes, int len);
 
 /* a.b in index order (the same sums wherever it is used) */
 static inline double

@@ -140,12 +140,7 @@ NewState(int p, int k, MemoryContext cxt)
 	Size		nbytes = add_size(ARR_OVERHEAD_NONULLS(1), mul_size(len, sizeof(double)));
 	ArrayType  *a = (ArrayType *) MemoryContextAllocZero(cxt, nbytes);
 
-	SET_VARSIZE(a, nbytes);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = (int) len;
-	ARR_LBOUND(a)[0] = 1;
+	MlpInitFloat8Array(a, nbytes, (int) len);
 	((double *) ARR_DATA_PTR(a))[0] = p;
 	((double *) ARR_DATA_PTR(a))[1] = k;
 	return a;
