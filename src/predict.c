@@ -798,9 +798,9 @@ HasProba(const MlpModel *m)
 	return m->est->has_proba == NULL || m->est->has_proba(m->state);
 }
 
-/* A classifier that must give probabilities for what is asked of it. */
+/* A classifier that must give probabilities for what is asked of it; otherwise: the hint's alternative. */
 static void
-RequireProba(const MlpModel *m, const char *what)
+RequireProba(const MlpModel *m, const char *what, const char *otherwise)
 {
 	if (!HasProba(m))
 		ereport(ERROR,
@@ -808,9 +808,8 @@ RequireProba(const MlpModel *m, const char *what)
 				 errmsg("%s needs class probabilities, which this %s model does not give",
 						what, m->est->name),
 				 errdetail("It was trained without a probability calibration."),
-				 strcmp(what, "a threshold") == 0 ?
-				 errhint("Train it with hyperparams => '{\"probability\": true}' for a Platt calibration, or leave the threshold at 0.5 (the decision value's sign).") :
-				 errhint("Train it with hyperparams => '{\"probability\": true}' for a Platt calibration, or use mlpipe_predict_class.")));
+				 errhint("Train it with hyperparams => '{\"probability\": true}' for a Platt calibration, or %s.",
+						 otherwise)));
 }
 
 /* A model that must be a classifier for what is asked of it. */
@@ -895,7 +894,7 @@ ProbaArray(PredictCall *pc)
 	Datum	   *d;
 
 	RequireClassifier(pc->model, "mlpipe_predict_proba");
-	RequireProba(pc->model, "mlpipe_predict_proba");
+	RequireProba(pc->model, "mlpipe_predict_proba", "use mlpipe_predict_class");
 	proba = ClassProba(pc);
 	d = palloc(sizeof(Datum) * pc->model->nclasses);
 	for (int c = 0; c < pc->model->nclasses; c++)
@@ -934,7 +933,8 @@ ClassText(PredictCall *pc, FunctionCallInfo fcinfo)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("threshold must be between 0 and 1")));
 	if (threshold != 0.5)
-		RequireProba(pc->model, "a threshold");
+		RequireProba(pc->model, "a threshold",
+					 "leave the threshold at 0.5 (the decision value's sign)");
 	return CStringGetTextDatum(pc->model->classes[PredictedClass(pc->model, ClassProba(pc),
 																 threshold)]);
 }
